@@ -1,0 +1,49 @@
+/// Kuzzle's rules for index and collection names (kuzzle-api.md §2 and §5).
+public enum KuzzleNames {
+    /// First path segments of Kuzzle HTTP routes: an index with one of these names breaks most routes.
+    public static let routeLiterals: Set<String> = [
+        "users", "profiles", "roles", "credentials", "validations", "strategies", "admin", "debug", "ms",
+        "cluster", "api-keys", "_me", "_login", "_logout", "_checkToken", "_refreshToken", "_now",
+        "_serverInfo", "_healthCheck", "_healthcheck", "_ready", "_query", "_list", "_publicApi", "_openapi",
+    ]
+
+    private static let forbiddenBytes: Set<UInt8> = Set(
+        #"\/*?"<>|,+#:.&% "#.utf8 + [0x09, 0x0A, 0x0D]
+    )
+
+    /// Why `name` cannot be a Kuzzle index name, or `nil` when it can.
+    public static func problemWithIndexName(_ name: String) -> String? {
+        if let problem = problemWithStorageName(name) { return problem }
+        if routeLiterals.contains(name) { return "collides with the Kuzzle route \"/\(name)\"" }
+        return nil
+    }
+
+    /// Why `name` cannot be a Kuzzle collection name, or `nil` when it can.
+    public static func problemWithCollectionName(_ name: String) -> String? {
+        if let problem = problemWithStorageName(name) { return problem }
+        if name == "_kuzzle_keep" { return "is reserved by Kuzzle" }
+        return nil
+    }
+
+    private static func problemWithStorageName(_ name: String) -> String? {
+        let bytes = name.utf8
+        if bytes.isEmpty { return "is empty" }
+        if bytes.count > 126 { return "is longer than 126 bytes" }
+        if name == "_all" { return "is reserved by Elasticsearch" }
+        for byte in bytes {
+            if byte >= 0x41 && byte <= 0x5A { return "has an uppercase letter" }
+            if forbiddenBytes.contains(byte) { return "contains the forbidden character \(quoted(byte))" }
+        }
+        return nil
+    }
+
+    private static func quoted(_ byte: UInt8) -> String {
+        switch byte {
+        case 0x09: return "tab"
+        case 0x0A: return "line feed"
+        case 0x0D: return "carriage return"
+        case 0x20: return "space"
+        default: return "\"\(Character(Unicode.Scalar(byte)))\""
+        }
+    }
+}

@@ -1,0 +1,1 @@
+print("kuzzle-bridge: not yet")

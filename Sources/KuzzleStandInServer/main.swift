@@ -1,0 +1,1 @@
+print("kuzzle-standin: not yet")
