@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds kuzzle-bridge in release mode and installs it as a systemd service. Idempotent: run it again to upgrade
+# (the binary and unit are replaced; an existing /etc/kuzzle-bridge/config.yaml and secrets are kept).
+# Usage: sudo deploy/install.sh [--no-build] [--prefix /usr/local] [--no-start]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PREFIX=/usr/local; BUILD=1; START=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --no-build) BUILD=0 ;;
+        --no-start) START=0 ;;
+        --prefix) PREFIX="$2"; shift ;;
+        *) echo "install: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+[ "$(id -u)" -eq 0 ] || { echo "install: run as root (sudo)" >&2; exit 1; }
+
+if [ "$BUILD" = 1 ]; then
+    bash "$ROOT/scripts/setup.sh"
+    (cd "$ROOT" && swift build -c release --product kuzzle-bridge)
+fi
+BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/kuzzle-bridge"
+[ -x "$BIN" ] || { echo "install: $BIN not found (build first)" >&2; exit 1; }
+
+install -D -m 0755 "$BIN" "$PREFIX/bin/kuzzle-bridge"
+install -d -m 0755 /etc/kuzzle-bridge
+if [ ! -f /etc/kuzzle-bridge/config.yaml ]; then
+    install -m 0644 "$ROOT/config.yaml" /etc/kuzzle-bridge/config.yaml
+    echo "install: wrote /etc/kuzzle-bridge/config.yaml (edit it: kafka.bootstrap_servers, kuzzle.url, topics)"
+fi
+if [ ! -f /etc/kuzzle-bridge/secrets.env ]; then
+    install -m 0600 /dev/null /etc/kuzzle-bridge/secrets.env
+    echo "# KUZZLE_BRIDGE_KUZZLE_API_KEY=kapikey-..." > /etc/kuzzle-bridge/secrets.env
+fi
+sed "s#/usr/local/bin/kuzzle-bridge#$PREFIX/bin/kuzzle-bridge#g" "$ROOT/deploy/kuzzle-bridge.service" \
+    > /etc/systemd/system/kuzzle-bridge.service
+if [ -d /run/systemd/system ]; then
+    systemctl daemon-reload
+    systemctl enable kuzzle-bridge.service
+    if [ "$START" = 1 ]; then systemctl restart kuzzle-bridge.service; fi
+    echo "install: done. Logs: journalctl -u kuzzle-bridge -f"
+else
+    echo "install: installed; systemd is not running here, so the service was not started"
+fi
