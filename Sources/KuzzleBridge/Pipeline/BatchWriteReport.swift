@@ -1,0 +1,37 @@
+import BridgeCore
+
+/// What became of one batch sent to Kuzzle, as the ``BatchWriter`` reports it to the pipeline.
+struct BatchWriteReport: Sendable {
+    /// Why a document could not be written and will not be retried.
+    struct Rejection: Sendable {
+        /// The operation's position in the batch.
+        var position: Int
+        /// The HTTP (or per-document) status, when Kuzzle gave one.
+        var status: Int?
+        /// Kuzzle's error id, when it gave one.
+        var errorID: String?
+        /// A one-line reason for the log and the dead-letter headers.
+        var reason: String
+    }
+
+    /// The batch.
+    var batch: DocumentBatch
+    /// Positions Kuzzle acknowledged (written, or already in the intended state).
+    var writtenPositions: [Int] = []
+    /// Documents refused for good: they go to the dead-letter topic, or halt their partition.
+    var rejections: [Rejection] = []
+    /// Documents whose target is unusable (403, 412 not created…): their partitions halt, whatever the dead-letter
+    /// configuration, because the failure is the configuration's, not the event's.
+    var haltReason: String?
+    /// Positions still unsettled: the writer was cancelled (shutdown deadline) before they were written.
+    var unfinishedPositions: [Int] = []
+    /// Requests sent, for statistics.
+    var requests = 0
+    /// Attempts that failed transiently and were retried.
+    var retries = 0
+    /// Latency of each successful request, for statistics.
+    var latencies: [Duration] = []
+
+    /// Whether every operation was settled (written, rejected or halted).
+    var isFinished: Bool { unfinishedPositions.isEmpty }
+}

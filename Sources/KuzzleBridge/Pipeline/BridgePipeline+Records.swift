@@ -1,0 +1,106 @@
+import BridgeCore
+import Kuzzle
+import Logging
+import RdKafka
+
+extension BridgePipeline {
+    /// Takes one record: checks it in with the tracker, routes it by a cheap scan, and adds it to its batch.
+    /// A record that cannot become a document operation goes to the dead-letter topic (or halts its partition).
+    func intake(
+        _ record: KafkaRecord,
+        now: ContinuousClock.Instant,
+        group: inout ThrowingDiscardingTaskGroup<any Error>
+    ) {
+        let partition = TopicPartition(topic: record.topic, partition: record.partition)
+        let bytes = (record.value?.count ?? 0) + (record.key?.count ?? 0) + Self.recordOverheadBytes
+        guard case .accepted(let epoch, let actions) = tracker.received(partition, offset: record.offset, bytes: bytes)
+        else { return }
+        perform(actions, group: &group)
+        statistics.consumed += 1
+        let source = SourceRecord(record, epoch: epoch)
+        let event: DocumentEvent
+        do {
+            event = try router.route(source, routing: configuration.routing(forTopic: record.topic))
+        } catch {
+            logger.warning(
+                "Event cannot be routed",
+                metadata: [
+                    LogKeys.kafkaTopic: "\(record.topic)", LogKeys.kafkaPartition: "\(record.partition)",
+                    LogKeys.kafkaOffset: "\(record.offset)", LogKeys.error: "\(error)",
+                ]
+            )
+            deadLetterOrHalt(DeadLetter(record: source, error: error), group: &group)
+            return
+        }
+        let size = Self.encodedSize(of: event)
+        if size + requestOverhead > configuration.kuzzle.maximumRequestSize {
+            let reason = "document of \(size) bytes is larger than kuzzle.max_request_size (\(configuration.kuzzle.maximumRequestSize))"
+            deadLetterOrHalt(DeadLetter(record: source, event: event, kind: "document:too-large", reason: reason), group: &group)
+            return
+        }
+        for action in accumulator.append(event, encodedSize: size, now: now) {
+            enqueue(action, group: &group)
+        }
+    }
+
+    /// Memory a record holds besides its key and value (headers, bookkeeping), for the byte budget.
+    static let recordOverheadBytes = 128
+
+    /// The bytes an event adds to a request body: the larger of its bulk:mWrite and bulk:import encodings, since the
+    /// batch's route is known only when it is sealed.
+    static func encodedSize(of event: DocumentEvent) -> Int {
+        let importSize = KuzzleRequestBody.encodedSize(
+            of: BatchWriter.operation(for: event, route: .importBulk), route: .importBulk)
+        guard event.action == .write else { return importSize }
+        let mWriteSize = KuzzleRequestBody.encodedSize(
+            of: BatchWriter.operation(for: event, route: .mWrite), route: .mWrite)
+        return max(importSize, mWriteSize)
+    }
+
+    /// Hands a sealed batch to the scheduler and sends what it releases.
+    func enqueue(_ action: BatchAccumulator.Action, group: inout ThrowingDiscardingTaskGroup<any Error>) {
+        switch action {
+        case .seal(let batch, let reason):
+            logger.trace(
+                "Batch sealed",
+                metadata: [
+                    LogKeys.kuzzleIndex: "\(batch.target.index)", LogKeys.kuzzleCollection: "\(batch.target.collection)",
+                    LogKeys.batchDocuments: "\(batch.documentCount)", LogKeys.batchBytes: "\(batch.encodedBytes)",
+                    LogKeys.batchReason: "\(reason.rawValue)",
+                ]
+            )
+            launch(scheduler.enqueue(batch), group: &group)
+        }
+    }
+
+    /// Starts a writer task for each batch the scheduler releases.
+    func launch(_ actions: [WriteScheduler.Action], group: inout ThrowingDiscardingTaskGroup<any Error>) {
+        for action in actions {
+            switch action {
+            case .send(let batch):
+                statistics.inFlightDocuments += batch.documentCount
+                let writer = self.writer
+                let continuation = inboxContinuation
+                group.addTask {
+                    let report = await writer.write(batch)
+                    continuation.yield(.written(report))
+                }
+            }
+        }
+    }
+}
+
+extension SourceRecord {
+    /// The core's view of a Kafka record (the key and value arrays are shared, not copied).
+    init(_ record: KafkaRecord, epoch: AssignmentEpoch) {
+        self.init(
+            topic: record.topic,
+            partition: record.partition,
+            offset: record.offset,
+            key: record.key,
+            value: record.value,
+            headers: record.headers.isEmpty ? [] : record.headers.map { Header(name: $0.name, value: $0.value) },
+            epoch: epoch
+        )
+    }
+}

@@ -1,0 +1,211 @@
+import BridgeCore
+import Kuzzle
+import Logging
+import RdKafka
+
+/// The bridge's engine: Kafka records in, strict Kuzzle writes out, offsets committed only for what is done.
+///
+/// One actor owns every state machine of the core (``OffsetTracker``, ``BatchAccumulator``, ``WriteScheduler``) and
+/// reacts to ``PipelineInput``s one at a time; I/O (Kuzzle writes, dead letters, commits) runs in child tasks whose
+/// results come back as inputs. The consumer keeps polling on its own thread whatever happens here: backpressure is
+/// applied by pausing partitions, never by blocking.
+///
+/// - Important: A partition's committed offset never passes an event that Kuzzle or the dead-letter topic has not
+///   acknowledged: commits only ever come from ``OffsetTracker``.
+actor BridgePipeline {
+    /// How a stop was asked for.
+    enum StopMode: Sendable {
+        /// Flush, wait for in-flight writes up to `shutdown.drain_timeout`, commit, leave the group.
+        case graceful
+        /// Commit what is done now and leave (a second signal).
+        case immediate
+    }
+
+    /// A revocation waiting for the in-flight events of its partitions.
+    struct PendingRevocation {
+        var partitions: Set<TopicPartition>
+        var revocation: KafkaRevocation
+        var deadline: ContinuousClock.Instant
+    }
+
+    let consumer: KafkaConsumer
+    let writer: BatchWriter
+    let deadLetters: DeadLetterWriter?
+    let configuration: BridgeConfiguration
+    let logger: Logger
+    let hooks: PipelineHooks
+    let inbox: AsyncStream<PipelineInput>
+    nonisolated let inboxContinuation: AsyncStream<PipelineInput>.Continuation
+
+    let router = EventRouter()
+    var accumulator: BatchAccumulator
+    var scheduler: WriteScheduler
+    var tracker: OffsetTracker
+    var statistics = PipelineStatistics()
+    var pendingRevocations: [PendingRevocation] = []
+    var deadLettersInFlight = 0
+    var stopDeadline: ContinuousClock.Instant?
+    var finished = false
+    var isReady = false
+    var haltedPartitions: [TopicPartition: (reason: String, loggedAt: ContinuousClock.Instant)] = [:]
+    var lastCommitAt = ContinuousClock.now
+    var lastStatsAt = ContinuousClock.now
+    /// How often progress is committed (asynchronously) while running.
+    let commitInterval: Duration = .seconds(1)
+    /// How often a halted partition's error line is repeated.
+    let haltReminderInterval: Duration = .seconds(60)
+    /// The larger per-request overhead of the two bulk routes.
+    let requestOverhead: Int
+
+    /// Creates a pipeline; nothing runs until ``run()``.
+    init(
+        consumer: KafkaConsumer,
+        writer: BatchWriter,
+        deadLetters: DeadLetterWriter?,
+        configuration: BridgeConfiguration,
+        hooks: PipelineHooks,
+        logger: Logger
+    ) {
+        self.consumer = consumer
+        self.writer = writer
+        self.deadLetters = deadLetters
+        self.configuration = configuration
+        self.hooks = hooks
+        self.logger = logger
+        requestOverhead = max(
+            KuzzleRequestBody.fixedOverhead(route: .mWrite),
+            KuzzleRequestBody.fixedOverhead(route: .importBulk)
+        )
+        accumulator = BatchAccumulator(limits: configuration.batching, requestOverhead: requestOverhead)
+        scheduler = WriteScheduler(maximumConcurrentBatches: configuration.writer.concurrency)
+        tracker = OffsetTracker(
+            flowControl: FlowControl(
+                highWatermark: configuration.backpressure.maximumBufferedBytes,
+                lowWatermark: configuration.backpressure.resumeBelowBytes
+            )
+        )
+        (inbox, inboxContinuation) = AsyncStream.makeStream(of: PipelineInput.self)
+    }
+
+    /// Asks the pipeline to stop; a second call stops at once (still committing only what is done).
+    nonisolated func requestStop(_ mode: StopMode = .graceful) {
+        inboxContinuation.yield(.stop(mode))
+    }
+
+    /// Runs until stopped: subscribes, consumes, writes, commits; then commits the final offsets and closes the
+    /// consumer (leaving the group).
+    /// - Throws: A fatal Kafka error, or the consumer stopping on its own.
+    func run() async throws {
+        try consumer.start()
+        let tickInterval = Self.tickInterval(for: configuration.batching.maximumWait)
+        do {
+            try await withThrowingDiscardingTaskGroup { group in
+                let consumer = self.consumer
+                let continuation = inboxContinuation
+                group.addTask {
+                    for await event in consumer.events { continuation.yield(.kafka(event)) }
+                    continuation.yield(.consumerFinished)
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: tickInterval)
+                        continuation.yield(.tick)
+                    }
+                }
+                for await input in inbox {
+                    try handle(input, group: &group)
+                    if finished { break }
+                }
+                group.cancelAll()
+            }
+        } catch {
+            await consumer.close()
+            throw error
+        }
+        await consumer.close()
+        logger.notice("Kafka consumer closed; left the group")
+    }
+
+    /// The timer period: fine enough for `batching.max_wait` to be honoured within a few milliseconds.
+    static func tickInterval(for maximumWait: Duration) -> Duration {
+        min(max(maximumWait / 10, .milliseconds(2)), .milliseconds(100))
+    }
+
+    // MARK: - Dispatch
+
+    private func handle(_ input: PipelineInput, group: inout ThrowingDiscardingTaskGroup<any Error>) throws {
+        let now = ContinuousClock.now
+        switch input {
+        case .kafka(let event):
+            try handle(event, now: now, group: &group)
+        case .consumerFinished:
+            if stopDeadline == nil {
+                throw BridgeRuntimeError.consumerStopped
+            }
+        case .written(let report):
+            handle(report, now: now, group: &group)
+        case .deadLettered(let letter, let delivered):
+            handleDeadLettered(letter, delivered: delivered)
+        case .tick:
+            tick(now: now, group: &group)
+        case .stop(let mode):
+            beginStop(mode, now: now, group: &group)
+        }
+        checkRevocations(now: now)
+        checkStop(now: now)
+    }
+
+    private func handle(
+        _ event: KafkaConsumerEvent,
+        now: ContinuousClock.Instant,
+        group: inout ThrowingDiscardingTaskGroup<any Error>
+    ) throws {
+        switch event {
+        case .records(let records):
+            guard stopDeadline == nil else { return }
+            for record in records { intake(record, now: now, group: &group) }
+        case .partitionsAssigned(let partitions):
+            partitionsAssigned(partitions)
+        case .partitionsRevoked(let partitions, let revocation):
+            partitionsRevoked(partitions, revocation: revocation, now: now, group: &group)
+        case .partitionsLost(let partitions):
+            let lost = Set(partitions.map(TopicPartition.init))
+            logger.warning("Partitions lost without a revoke; nothing committed for them", metadata: [
+                LogKeys.kafkaPartition: "\(lost.map(\.description).sorted().joined(separator: ","))"
+            ])
+            perform(tracker.lost(lost), group: &group)
+        case .statistics(let stats):
+            for (partition, figures) in stats.partitions {
+                if let lag = figures.consumerLag { statistics.lag[TopicPartition(partition)] = lag }
+            }
+        case .error(let error):
+            if error.isFatal {
+                logger.critical("Fatal Kafka error", error: error)
+                throw error
+            }
+            logger.warning("Kafka error (librdkafka retries it)", error: error)
+        }
+    }
+}
+
+/// A failure that ends the daemon with exit code 1.
+enum BridgeRuntimeError: Error, CustomStringConvertible {
+    /// The Kafka consumer's event stream ended while the bridge was not stopping.
+    case consumerStopped
+
+    var description: String {
+        switch self {
+        case .consumerStopped: return "the Kafka consumer stopped unexpectedly"
+        }
+    }
+}
+
+extension TopicPartition {
+    /// The core's name for a Kafka topic-partition.
+    init(_ partition: KafkaTopicPartition) {
+        self.init(topic: partition.topic, partition: partition.partition)
+    }
+
+    /// The Kafka layer's name for this topic-partition.
+    var kafka: KafkaTopicPartition { KafkaTopicPartition(topic: topic, partition: partition) }
+}

@@ -1,0 +1,42 @@
+import RdKafka
+
+/// Everything the pipeline's owner loop reacts to, in the order it arrives.
+enum PipelineInput: Sendable {
+    /// An event from the Kafka consumer (records, rebalances, statistics, errors).
+    case kafka(KafkaConsumerEvent)
+    /// The consumer's event stream ended (the consumer was closed).
+    case consumerFinished
+    /// A batch writer finished (or was cancelled).
+    case written(BatchWriteReport)
+    /// A dead letter was acknowledged by the broker (`delivered`), or its sending was cancelled.
+    case deadLettered(DeadLetter, delivered: Bool)
+    /// A periodic timer tick: seal aged batches, commit, log statistics.
+    case tick
+    /// A stop was requested.
+    case stop(BridgePipeline.StopMode)
+}
+
+/// Callbacks through which the daemon observes the pipeline (systemd notifications, health endpoint).
+public struct PipelineHooks: Sendable {
+    /// Called once, when the consumer got its first assignment (possibly empty) after Kuzzle answered.
+    public var ready: @Sendable () -> Void
+    /// Called at every stats interval with a one-line summary.
+    public var status: @Sendable (String) -> Void
+    /// Called from the owner loop on every tick while the pipeline and the consumer's poll loop are alive.
+    public var heartbeat: @Sendable () -> Void
+    /// Called when the pipeline starts stopping.
+    public var stopping: @Sendable () -> Void
+
+    /// Creates hooks; every callback defaults to doing nothing.
+    public init(
+        ready: @escaping @Sendable () -> Void = {},
+        status: @escaping @Sendable (String) -> Void = { _ in },
+        heartbeat: @escaping @Sendable () -> Void = {},
+        stopping: @escaping @Sendable () -> Void = {}
+    ) {
+        self.ready = ready
+        self.status = status
+        self.heartbeat = heartbeat
+        self.stopping = stopping
+    }
+}

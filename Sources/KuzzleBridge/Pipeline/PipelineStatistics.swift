@@ -1,0 +1,78 @@
+import BridgeCore
+
+/// The pipeline's counters, reset-free totals plus what the last stats interval saw.
+struct PipelineStatistics: Sendable {
+    /// Records taken from Kafka.
+    var consumed = 0
+    /// Documents Kuzzle acknowledged.
+    var written = 0
+    /// Events acknowledged by the dead-letter topic.
+    var deadLettered = 0
+    /// Events that halted their partition.
+    var halted = 0
+    /// Kuzzle requests that failed transiently and were retried.
+    var retries = 0
+    /// Kuzzle requests sent.
+    var requests = 0
+    /// Documents in batches sent and not yet settled.
+    var inFlightDocuments = 0
+    /// Documents of batches that are currently retrying.
+    var retryingBatches = 0
+    /// Lag per partition from librdkafka's statistics.
+    var lag: [TopicPartition: Int64] = [:]
+    /// Committed next offset per partition, as this process last committed it.
+    var committed: [TopicPartition: Int64] = [:]
+    /// The written count at the previous stats line, for the rate.
+    private var writtenAtLastLine = 0
+    private var lastLineAt: ContinuousClock.Instant?
+    /// Request latencies since the previous stats line.
+    private var latencies: [Duration] = []
+
+    /// Records the latency of one successful request.
+    mutating func recordLatency(_ latency: Duration) {
+        if latencies.count < 100_000 { latencies.append(latency) }
+    }
+
+    /// Total lag over every partition with a known lag.
+    var totalLag: Int64 { lag.values.reduce(0) { $0 + max(0, $1) } }
+
+    /// The interval's figures, then starts a new interval.
+    mutating func takeInterval(now: ContinuousClock.Instant) -> Interval {
+        let elapsed = lastLineAt.map { now - $0 } ?? .zero
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let rate = seconds > 0 ? Double(written - writtenAtLastLine) / seconds : 0
+        latencies.sort()
+        let interval = Interval(
+            documentsPerSecond: rate,
+            p50: Self.percentile(latencies, 0.50),
+            p99: Self.percentile(latencies, 0.99)
+        )
+        latencies.removeAll(keepingCapacity: true)
+        writtenAtLastLine = written
+        lastLineAt = now
+        return interval
+    }
+
+    /// One stats interval's rates and latency percentiles.
+    struct Interval: Sendable {
+        /// Documents written per second over the interval.
+        var documentsPerSecond: Double
+        /// Median Kuzzle request latency, if any request completed.
+        var p50: Duration?
+        /// 99th percentile Kuzzle request latency, if any request completed.
+        var p99: Duration?
+    }
+
+    private static func percentile(_ sorted: [Duration], _ fraction: Double) -> Duration? {
+        guard !sorted.isEmpty else { return nil }
+        let index = min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)
+        return sorted[max(0, index)]
+    }
+}
+
+extension Duration {
+    /// Milliseconds as a decimal, for log lines.
+    var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
+}
