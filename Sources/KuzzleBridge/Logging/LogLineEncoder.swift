@@ -41,9 +41,12 @@ enum LogLineEncoder {
     static func line(for record: LogRecord, format: LogFormat, prefix: LogLinePrefix) -> String {
         var line = prefix == .journalPriority ? "<\(syslogPriority(record.level))>" : ""
         let timestamp = prefix == .timestamp ? record.timestamp.rfc3339 : nil
-        var fields = record.metadata
-        if let error = record.error { fields[LogKeys.error] = .string(error) }
-        let sortedFields = fields.sorted { $0.key < $1.key }
+        var sortedFields = record.metadata.filter { $0.key != LogKeys.error }.sorted { $0.key < $1.key }
+        if let error = record.error {
+            sortedFields.append((key: LogKeys.error, value: .string(error)))
+        } else if let error = record.metadata[LogKeys.error] {
+            sortedFields.append((key: LogKeys.error, value: error))
+        }
         switch format {
         case .logfmt:
             if let timestamp { line += "ts=\(timestamp) " }
