@@ -34,9 +34,21 @@ struct InvalidCase: Sendable, CustomStringConvertible {
         ),
         InvalidCase(full: "kafka:\n  topics: [\"bad topic\"]\n", key: "kafka.topics", value: "bad topic"),
         InvalidCase(full: "kafka:\n  topics: [a, a]\n", key: "kafka.topics", value: "a"),
-        InvalidCase(full: "kafka:\n  topics: [orders]\n  assignment_strategy: roundrobin\n", key: "kafka.assignment_strategy", value: "roundrobin"),
-        InvalidCase(full: "kafka:\n  topics: [orders]\n  session_timeout: 10\n", key: "kafka.session_timeout", value: "10"),
-        InvalidCase(full: "kafka:\n  topics: [orders]\n  session_timeout: 2h\n", key: "kafka.session_timeout", value: "2h"),
+        InvalidCase(
+            full: "kafka:\n  topics: [orders]\n  assignment_strategy: roundrobin\n",
+            key: "kafka.assignment_strategy",
+            value: "roundrobin"
+        ),
+        InvalidCase(
+            full: "kafka:\n  topics: [orders]\n  session_timeout: 10\n",
+            key: "kafka.session_timeout",
+            value: "10"
+        ),
+        InvalidCase(
+            full: "kafka:\n  topics: [orders]\n  session_timeout: 2h\n",
+            key: "kafka.session_timeout",
+            value: "2h"
+        ),
         InvalidCase(
             full: "kafka:\n  topics: [orders]\n  properties:\n    enable.auto.commit: true\n",
             key: "kafka.properties.enable.auto.commit",
@@ -102,7 +114,11 @@ struct InvalidCase: Sendable, CustomStringConvertible {
             key: "routing.topics.orders.collection",
             value: "a.b"
         ),
-        InvalidCase(full: "kafka:\n  topics: [orders]\n  group_id: [a, b]\n", key: "kafka.group_id", value: "a list of 2 items"),
+        InvalidCase(
+            full: "kafka:\n  topics: [orders]\n  group_id: [a, b]\n",
+            key: "kafka.group_id",
+            value: "a list of 2 items"
+        ),
         InvalidCase("batching: 5\n", key: "batching", value: "5"),
     ]
 
@@ -121,7 +137,9 @@ struct InvalidCase: Sendable, CustomStringConvertible {
     }
 
     @Test func aRawTopicNeedsItsTargetIndexAndCollection() throws {
-        let noIndex = try #require(configurationError(minimalYAML("routing:\n  topics:\n    orders:\n      format: raw\n")))
+        let noIndex = try #require(
+            configurationError(minimalYAML("routing:\n  topics:\n    orders:\n      format: raw\n"))
+        )
         #expect(noIndex.key == "routing.topics.orders.index")
         let noCollection = try #require(
             configurationError(minimalYAML("routing:\n  topics:\n    orders: {format: raw, index: shop}\n"))
@@ -136,7 +154,9 @@ struct InvalidCase: Sendable, CustomStringConvertible {
         #expect(error.key == "batching.max_bytes")
         #expect(error.description.contains("\"900KiB\""))
         #expect(error.description.contains("kuzzle.max_request_size"))
-        let fits = try loadConfiguration(minimalYAML("kuzzle:\n  max_request_size: 512KiB\nbatching:\n  max_bytes: 500KB\n"))
+        let fits = try loadConfiguration(
+            minimalYAML("kuzzle:\n  max_request_size: 512KiB\nbatching:\n  max_bytes: 500KB\n")
+        )
         #expect(fits.batching.maximumBytes == 500_000)
     }
 
@@ -164,15 +184,22 @@ struct InvalidCase: Sendable, CustomStringConvertible {
     @Test func unknownSectionsAndUnknownTopicKeysAreRejected() throws {
         let section = try #require(configurationError(minimalYAML("metrics:\n  port: 1\n")))
         #expect(section.key == "metrics")
-        let topicKey = try #require(configurationError(minimalYAML("routing:\n  topics:\n    orders:\n      colection: c\n")))
-        #expect(topicKey == .unknownKey(key: "routing.topics.orders.colection", suggestion: "routing.topics.orders.collection"))
+        let topicKey = try #require(
+            configurationError(minimalYAML("routing:\n  topics:\n    orders:\n      colection: c\n"))
+        )
+        #expect(
+            topicKey
+                == .unknownKey(key: "routing.topics.orders.colection", suggestion: "routing.topics.orders.collection")
+        )
     }
 
     @Test func librdkafkaPropertiesAreFreeForm() throws {
-        let configuration = try loadConfiguration(minimalYAML().replacingOccurrences(
-            of: "kafka:\n",
-            with: "kafka:\n  properties:\n    any.librdkafka.key: 1\n"
-        ))
+        let configuration = try loadConfiguration(
+            minimalYAML().replacingOccurrences(
+                of: "kafka:\n",
+                with: "kafka:\n  properties:\n    any.librdkafka.key: 1\n"
+            )
+        )
         #expect(configuration.kafka.properties == ["any.librdkafka.key": "1"])
     }
 

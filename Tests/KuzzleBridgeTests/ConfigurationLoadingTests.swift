@@ -17,7 +17,10 @@ import Testing
         #expect(configuration.kuzzle.url == "http://127.0.0.1:7512")
         #expect(configuration.kuzzle.credentials == .anonymous)
         #expect(configuration.kuzzle.maximumRequestSize == 1_048_576)
-        #expect(configuration.batching == BatchLimits(maximumDocuments: 1000, maximumBytes: 921_600, maximumWait: .milliseconds(200)))
+        #expect(
+            configuration.batching
+                == BatchLimits(maximumDocuments: 1000, maximumBytes: 921_600, maximumWait: .milliseconds(200))
+        )
         #expect(configuration.writer == WriterSettings(route: .auto, concurrency: 4))
         #expect(configuration.retry == RetrySchedule())
         #expect(configuration.deadLetter.topic == nil)
@@ -111,7 +114,12 @@ import Testing
             ),
             batching: BatchLimits(maximumDocuments: 500, maximumBytes: 1_048_576, maximumWait: .milliseconds(1500)),
             writer: WriterSettings(route: .import, concurrency: 8),
-            retry: RetrySchedule(initialDelay: .milliseconds(250), maximumDelay: .seconds(120), multiplier: 3, jitter: 0.5),
+            retry: RetrySchedule(
+                initialDelay: .milliseconds(250),
+                maximumDelay: .seconds(120),
+                multiplier: 3,
+                jitter: 0.5
+            ),
             deadLetter: DeadLetterSettings(topic: "orders.dlq", properties: ["linger.ms": "5"]),
             backpressure: BackpressureSettings(maximumBufferedBytes: 16 * 1_048_576, resumeRatio: 0.25),
             logging: LoggingSettings(
@@ -178,7 +186,10 @@ import Testing
               username: bridge
               password: hunter2-password
             """
-        ).replacingOccurrences(of: "kafka:\n", with: "kafka:\n  properties: {sasl.password: kafka-secret, client.id: me}\n")
+        ).replacingOccurrences(
+            of: "kafka:\n",
+            with: "kafka:\n  properties: {sasl.password: kafka-secret, client.id: me}\n"
+        )
         let configuration = try loadConfiguration(yaml)
         let summary = configuration.redactedDescription
         #expect(!summary.contains("hunter2-password"))
@@ -189,6 +200,21 @@ import Testing
         #expect(summary.contains("kuzzle.username=bridge"))
         #expect(summary.contains("batching.max_bytes=900KiB"))
         #expect(configuration.summaryMetadata["kafka.topics"] == "orders")
+    }
+
+    @Test func theSummaryNamesEveryScalarKeyOfTheFile() throws {
+        let configuration = try loadConfiguration(
+            minimalYAML("kuzzle:\n  username: u\n  password: p\n  ca_file: /ca\n"),
+            sources: .testing(files: ["/ca": "-----BEGIN CERTIFICATE-----\n"])
+        )
+        let summary = configuration.summaryMetadata
+        let notSummarised: Set<String> = [
+            "kafka.properties", "dead_letter.properties", "routing.topics", "kuzzle.api_key", "kuzzle.api_key_file",
+            "kuzzle.password_file",
+        ]
+        for path in ConfigurationFile.schema.knownPaths() where !notSummarised.contains(path) {
+            #expect(summary[path] != nil, "the startup summary lacks \(path)")
+        }
     }
 
     @Test func anAPIKeyIsMaskedInTheSummary() throws {

@@ -56,7 +56,9 @@ import Testing
     }
 
     @Test func anUnsetVariableInASecretPathIsRejected() throws {
-        let error = try #require(configurationError(minimalYAML("kuzzle:\n  password_file: $CREDENTIALS_DIRECTORY/pw\n  username: u\n")))
+        let error = try #require(
+            configurationError(minimalYAML("kuzzle:\n  password_file: $CREDENTIALS_DIRECTORY/pw\n  username: u\n"))
+        )
         #expect(error.key == "kuzzle.password_file")
         #expect(error.description.contains("CREDENTIALS_DIRECTORY"))
     }
@@ -90,8 +92,13 @@ import Testing
         let missing = try #require(configurationError(minimalYAML("kuzzle:\n  ca_file: /ca.pem\n")))
         #expect(missing.key == "kuzzle.ca_file")
         let notPEM = try #require(
-            configurationError(minimalYAML("kuzzle:\n  ca_file: /ca.pem\n"), sources: .testing(files: ["/ca.pem": "hello"]))
+            configurationError(
+                minimalYAML("kuzzle:\n  ca_file: /ca.pem\n"),
+                sources: .testing(files: ["/ca.pem": "hello"])
+            )
         )
-        #expect(notPEM == .invalid(key: "kuzzle.ca_file", value: "/ca.pem", reason: "the file holds no PEM certificate"))
+        #expect(
+            notPEM == .invalid(key: "kuzzle.ca_file", value: "/ca.pem", reason: "the file holds no PEM certificate")
+        )
     }
 }

@@ -88,7 +88,10 @@ import Testing
 
     @Test func checkConfigOfTheRepositoryFileExitsZeroWithSecretsMasked() throws {
         let path = repositoryRoot.appendingPathComponent("config.yaml").path
-        let outcome = try run(["check-config", "--config", path], environment: ["KUZZLE_BRIDGE_KUZZLE_API_KEY": "topsecret"])
+        let outcome = try run(
+            ["check-config", "--config", path],
+            environment: ["KUZZLE_BRIDGE_KUZZLE_API_KEY": "topsecret"]
+        )
         #expect(outcome.status == 0, "\(outcome.standardError)")
         #expect(outcome.standardOutput.contains("kafka.bootstrap_servers=127.0.0.1:9092"))
         #expect(outcome.standardOutput.contains("kuzzle.api_key=<redacted>"))

@@ -85,7 +85,8 @@ struct SampleError: Error, CustomStringConvertible {
             "multi\nline \"msg\"",
             error: SampleError(),
             metadata: [
-                LogKeys.kafkaOffset: .stringConvertible(Int64(42)), "text": "x\ty", "list": ["a", "b"], "flag": .stringConvertible(true),
+                LogKeys.kafkaOffset: .stringConvertible(Int64(42)), "text": "x\ty", "list": ["a", "b"],
+                "flag": .stringConvertible(true),
             ]
         )
         let line = try #require(subject.sink.lines.first)
@@ -125,7 +126,11 @@ struct SampleError: Error, CustomStringConvertible {
         #expect(BridgeLogOutput.journalIsStandardOutput(environment: ["JOURNAL_STREAM": "8:12345"]))
         #expect(!BridgeLogOutput.journalIsStandardOutput(environment: [:]))
         #expect(!BridgeLogOutput.journalIsStandardOutput(environment: ["JOURNAL_STREAM": ""]))
-        let output = BridgeLogOutput(settings: LoggingSettings(), environment: ["JOURNAL_STREAM": "8:1"], sink: RecordingLogSink())
+        let output = BridgeLogOutput(
+            settings: LoggingSettings(),
+            environment: ["JOURNAL_STREAM": "8:1"],
+            sink: RecordingLogSink()
+        )
         #expect(output.writesToJournal)
     }
 

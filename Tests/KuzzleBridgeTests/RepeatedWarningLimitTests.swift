@@ -22,7 +22,8 @@ import Testing
         subject.logger.warning("retrying batch", metadata: [LogKeys.kafkaTopic: "orders", LogKeys.kafkaOffset: "10"])
         #expect(
             Array(subject.sink.lines.suffix(2)) == [
-                "<4>level=warning msg=\"dropped repeats of: retrying batch\" kafka.topic=orders log.repeats_dropped=7\n",
+                "<4>level=warning msg=\"dropped repeats of: retrying batch\" kafka.topic=orders "
+                    + "log.repeats_dropped=7\n",
                 "<4>level=warning msg=\"retrying batch\" kafka.offset=10 kafka.topic=orders\n",
             ]
         )
@@ -54,7 +55,8 @@ import Testing
         subject.logger.info("stats")
         #expect(
             Array(subject.sink.lines.suffix(2)) == [
-                "<4>level=warning msg=\"dropped repeats of: dead-lettered\" error.id=api.assert.x log.repeats_dropped=2\n",
+                "<4>level=warning msg=\"dropped repeats of: dead-lettered\" error.id=api.assert.x "
+                    + "log.repeats_dropped=2\n",
                 "<6>level=info msg=stats\n",
             ]
         )
@@ -73,7 +75,10 @@ import Testing
         let subject = makeSubject()
         for _ in 0..<4 { subject.logger.warning("slow kuzzle") }
         subject.output.flushRepeatSummaries()
-        #expect(subject.sink.lines.last == "<4>level=warning msg=\"dropped repeats of: slow kuzzle\" log.repeats_dropped=1\n")
+        #expect(
+            subject.sink.lines.last
+                == "<4>level=warning msg=\"dropped repeats of: slow kuzzle\" log.repeats_dropped=1\n"
+        )
         subject.output.flushRepeatSummaries()
         #expect(subject.sink.lines.count == 4)
     }
@@ -87,7 +92,13 @@ import Testing
     @Test func theNumberOfTrackedWarningsIsBounded() {
         var limiter = RepeatedWarningLimiter(limit: 1, interval: .seconds(60), maximumTrackedWarnings: 2)
         func record(_ message: String, at seconds: Int64) -> LogRecord {
-            LogRecord(level: .warning, message: message, metadata: [:], error: nil, timestamp: LogTimestamp(seconds: seconds))
+            LogRecord(
+                level: .warning,
+                message: message,
+                metadata: [:],
+                error: nil,
+                timestamp: LogTimestamp(seconds: seconds)
+            )
         }
         #expect(limiter.admit(record("a", at: 100)).write)
         #expect(!limiter.admit(record("a", at: 100)).write)

@@ -106,7 +106,8 @@ enum LogLineEncoder {
         case .stringConvertible(let convertible): return convertible.description
         case .array(let items): return "[" + items.map(flatten).joined(separator: ",") + "]"
         case .dictionary(let entries):
-            return "{" + entries.sorted { $0.key < $1.key }.map { "\($0.key)=\(flatten($0.value))" }
+            return "{"
+                + entries.sorted { $0.key < $1.key }.map { "\($0.key)=\(flatten($0.value))" }
                 .joined(separator: ",") + "}"
         }
     }
@@ -131,7 +132,8 @@ enum LogLineEncoder {
         case .array(let items):
             return "[" + items.map(jsonValue).joined(separator: ",") + "]"
         case .dictionary(let entries):
-            return "{" + entries.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonValue($0.value))" }
+            return "{"
+                + entries.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonValue($0.value))" }
                 .joined(separator: ",") + "}"
         }
     }
