@@ -13,6 +13,14 @@ public struct KafkaConsumerStatistics: Sendable {
         public var position: Int64?
         /// The partition's high watermark as the broker reported it, or `nil`.
         public var highWatermark: Int64?
+
+        /// Creates partition figures (`nil` means unknown).
+        public init(consumerLag: Int64?, committedOffset: Int64?, position: Int64?, highWatermark: Int64?) {
+            self.consumerLag = consumerLag
+            self.committedOffset = committedOffset
+            self.position = position
+            self.highWatermark = highWatermark
+        }
     }
 
     /// Statistics per partition currently fetched by this consumer.
