@@ -1,0 +1,140 @@
+/// Groups document events into batches per (index, collection) and decides when each batch is sealed.
+///
+/// A pure state machine: events and ticks go in, ``Action``s come out, and the caller does the sending. Time is a
+/// `ContinuousClock.Instant` passed in by the caller (never read here), so ``nextDeadline`` can feed
+/// `Task.sleep(until:)` directly and tests can use any instant as their origin.
+///
+/// Per-id order within a key holds because events of one key go into one open batch at a time, in arrival order,
+/// and sealed batches leave in the order they were sealed (``WriteScheduler`` keeps that order).
+public struct BatchAccumulator: Sendable {
+    /// Why a batch was sealed.
+    public enum SealReason: String, Sendable, Equatable {
+        /// The batch reached ``BatchLimits/maximumDocuments``.
+        case documents
+        /// The batch reached ``BatchLimits/maximumBytes``, or the next event would have pushed it past.
+        case bytes
+        /// The batch's first event waited ``BatchLimits/maximumWait``.
+        case age
+        /// One event alone is larger than ``BatchLimits/maximumBytes``; it goes alone in its own batch.
+        case oversizedDocument = "oversized-document"
+        /// The batch holds events of partitions being revoked.
+        case revocation
+        /// The daemon is shutting down.
+        case shutdown
+    }
+
+    /// What the caller must do.
+    public enum Action: Sendable {
+        /// Hand the batch to the ``WriteScheduler``: nothing more will be added to it.
+        case seal(DocumentBatch, reason: SealReason)
+    }
+
+    /// The limits that seal batches.
+    public let limits: BatchLimits
+    /// The bytes of a request body that do not depend on its documents (`{"documents":[` … `]}` and the like).
+    public let requestOverhead: Int
+    private var openBatches: [DocumentTarget: DocumentBatch] = [:]
+    private var nextBatchNumber: UInt64 = 1
+
+    /// Creates an accumulator.
+    /// - Parameters:
+    ///   - limits: When to seal a batch.
+    ///   - requestOverhead: The constant bytes every request body carries besides its documents.
+    public init(limits: BatchLimits, requestOverhead: Int = 0) {
+        self.limits = limits
+        self.requestOverhead = max(0, requestOverhead)
+    }
+
+    /// The number of batches still accepting events.
+    public var openBatchCount: Int { openBatches.count }
+
+    /// Whether no batch is open.
+    public var isEmpty: Bool { openBatches.isEmpty }
+
+    /// The earliest instant at which ``tick(now:)`` will seal a batch by age, or `nil` when no batch is open.
+    public var nextDeadline: ContinuousClock.Instant? {
+        openBatches.values.lazy.map(\.openedAt).min().map { $0 + limits.maximumWait }
+    }
+
+    /// Adds one event to the open batch of its target.
+    ///
+    /// - Parameters:
+    ///   - event: The event.
+    ///   - encodedSize: The bytes the event's operation adds to the request body as it will be sent, separator
+    ///     included. Give the larger of its bulk:mWrite and bulk:import encodings: the batch's kind is known only
+    ///     when it is sealed.
+    ///   - now: The current instant; a new batch starts its age here.
+    /// - Returns: The batches sealed by this event: the previous batch of the target when the event would push it
+    ///   past the byte limit, and the event's batch when it reaches a limit.
+    public mutating func append(_ event: DocumentEvent, encodedSize: Int, now: ContinuousClock.Instant) -> [Action] {
+        let size = max(0, encodedSize)
+        let key = event.target
+        var actions: [Action] = []
+        if requestOverhead + size > limits.maximumBytes {
+            if let previous = openBatches.removeValue(forKey: key) { actions.append(.seal(previous, reason: .bytes)) }
+            var single = makeBatch(for: key, now: now)
+            single.add(event, encodedSize: size)
+            actions.append(.seal(single, reason: .oversizedDocument))
+            return actions
+        }
+        if let bytes = openBatches[key]?.encodedBytes(adding: event, encodedSize: size), bytes > limits.maximumBytes,
+            let previous = openBatches.removeValue(forKey: key)
+        {
+            actions.append(.seal(previous, reason: .bytes))
+        }
+        if openBatches[key] == nil { openBatches[key] = makeBatch(for: key, now: now) }
+        openBatches[key]?.add(event, encodedSize: size)
+        if let batch = openBatches[key] {
+            if batch.documentCount >= limits.maximumDocuments {
+                openBatches[key] = nil
+                actions.append(.seal(batch, reason: .documents))
+            } else if batch.encodedBytes >= limits.maximumBytes {
+                openBatches[key] = nil
+                actions.append(.seal(batch, reason: .bytes))
+            }
+        }
+        return actions
+    }
+
+    /// Seals every batch whose first event has waited ``BatchLimits/maximumWait`` at `now`, oldest first.
+    public mutating func tick(now: ContinuousClock.Instant) -> [Action] {
+        let maximumWait = limits.maximumWait
+        return sealBatches(reason: .age) { now >= $0.openedAt + maximumWait }
+    }
+
+    /// Seals every open batch, oldest first (shutdown, or any full flush).
+    public mutating func sealAll(reason: SealReason = .shutdown) -> [Action] {
+        sealBatches(reason: reason) { _ in true }
+    }
+
+    /// Seals, oldest first, every open batch holding an event of one of `partitions` (on revocation), so their
+    /// events can be written and committed before the partitions go.
+    public mutating func seal(partitions: Set<TopicPartition>, reason: SealReason = .revocation) -> [Action] {
+        guard !partitions.isEmpty else { return [] }
+        return sealBatches(reason: reason) { batch in
+            batch.sources.contains { partitions.contains($0.topicPartition) }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private mutating func makeBatch(for target: DocumentTarget, now: ContinuousClock.Instant) -> DocumentBatch {
+        defer { nextBatchNumber += 1 }
+        return DocumentBatch(
+            id: DocumentBatch.ID(rawValue: nextBatchNumber),
+            target: target,
+            openedAt: now,
+            requestOverhead: requestOverhead
+        )
+    }
+
+    private mutating func sealBatches(
+        reason: SealReason,
+        where shouldSeal: (DocumentBatch) -> Bool
+    ) -> [Action] {
+        let keys = openBatches.filter { shouldSeal($0.value) }.sorted { $0.value.id < $1.value.id }.map(\.key)
+        return keys.compactMap { key in
+            openBatches.removeValue(forKey: key).map { Action.seal($0, reason: reason) }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+/// A group of document operations for one (index, collection), sent as one Kuzzle request.
+///
+/// A batch keeps every source it absorbed, including events whose operation was replaced by a later write of the
+/// same id: all of them are done when the batch is done.
+public struct DocumentBatch: Sendable, Identifiable {
+    /// A batch's identity: grows with every batch opened by one ``BatchAccumulator`` (so it orders batches by age).
+    public struct ID: Hashable, Comparable, Sendable, CustomStringConvertible {
+        /// The batch's number.
+        public var rawValue: UInt64
+
+        /// Creates an identity from its number.
+        public init(rawValue: UInt64) {
+            self.rawValue = rawValue
+        }
+
+        /// Orders batches by opening order.
+        public static func < (lhs: ID, rhs: ID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+        /// `batch N`, for log lines.
+        public var description: String { "batch \(rawValue)" }
+    }
+
+    /// The batch's identity.
+    public let id: ID
+    /// The index and collection every operation of the batch writes to.
+    public let target: DocumentTarget
+    /// When the batch's first event was appended (its age is measured from here).
+    public let openedAt: ContinuousClock.Instant
+    /// The operations to send, in offset order per document id.
+    public private(set) var operations: [DocumentEvent] = []
+    /// The encoded size the caller gave for each operation, by position.
+    public private(set) var operationSizes: [Int] = []
+    /// The source of every event the batch absorbed, replaced ones included, in arrival order.
+    public private(set) var sources: [EventSource] = []
+    /// The size of the request body as it will be sent: the per-request overhead plus every operation's size.
+    public private(set) var encodedBytes: Int
+    /// Whether every operation is a ``DocumentAction/write``, so the batch can go as one bulk:mWrite
+    /// (create-or-replace); otherwise it needs bulk:import.
+    public private(set) var isCreateOrReplaceOnly = true
+    /// The position of the last operation for each document id.
+    private var lastPositionByID: [String: Int] = [:]
+
+    /// Creates an empty batch.
+    init(id: ID, target: DocumentTarget, openedAt: ContinuousClock.Instant, requestOverhead: Int) {
+        self.id = id
+        self.target = target
+        self.openedAt = openedAt
+        self.encodedBytes = requestOverhead
+    }
+
+    /// The number of operations to send.
+    public var documentCount: Int { operations.count }
+
+    /// The distinct document ids of the batch.
+    public var documentIDs: Dictionary<String, Int>.Keys { lastPositionByID.keys }
+
+    /// Whether an operation of the batch concerns `documentID`.
+    public func contains(documentID: String) -> Bool { lastPositionByID[documentID] != nil }
+
+    /// Whether an operation of the batch concerns one of `documentIDs`.
+    public func sharesDocument(with documentIDs: Set<String>) -> Bool {
+        if documentIDs.count < lastPositionByID.count {
+            return documentIDs.contains { lastPositionByID[$0] != nil }
+        }
+        return lastPositionByID.keys.contains { documentIDs.contains($0) }
+    }
+
+    /// The topic-partitions the batch holds events of.
+    public var partitions: Set<TopicPartition> { Set(sources.map(\.topicPartition)) }
+
+    /// The positions to resend after the operations at `failedPositions` failed with a retryable error.
+    ///
+    /// For per-id order to survive the retry, an operation is resent when it failed *or* when an earlier operation
+    /// for the same id failed (it succeeded too early: re-applying it after the retried one restores the order).
+    /// - Returns: Positions in ascending order.
+    public func retryPositions(afterFailuresAt failedPositions: some Sequence<Int>) -> [Int] {
+        var firstFailureByID: [String: Int] = [:]
+        for position in failedPositions where operations.indices.contains(position) {
+            let id = operations[position].id
+            firstFailureByID[id] = min(firstFailureByID[id] ?? position, position)
+        }
+        guard !firstFailureByID.isEmpty else { return [] }
+        return operations.indices.filter { position in
+            guard let first = firstFailureByID[operations[position].id] else { return false }
+            return position >= first
+        }
+    }
+
+    /// The encoded size the batch would have after ``add(_:encodedSize:)``.
+    func encodedBytes(adding event: DocumentEvent, encodedSize: Int) -> Int {
+        if let position = replaceablePosition(for: event) {
+            return encodedBytes - operationSizes[position] + encodedSize
+        }
+        return encodedBytes + encodedSize
+    }
+
+    /// Adds an event: a `write` that follows a `write` of the same id replaces it in place (same end state, one
+    /// document fewer); anything else is appended.
+    mutating func add(_ event: DocumentEvent, encodedSize: Int) {
+        sources.append(event.source)
+        if let position = replaceablePosition(for: event) {
+            encodedBytes += encodedSize - operationSizes[position]
+            operations[position] = event
+            operationSizes[position] = encodedSize
+            return
+        }
+        lastPositionByID[event.id] = operations.count
+        operations.append(event)
+        operationSizes.append(encodedSize)
+        encodedBytes += encodedSize
+        if event.action != .write { isCreateOrReplaceOnly = false }
+    }
+
+    private func replaceablePosition(for event: DocumentEvent) -> Int? {
+        guard event.action == .write, let position = lastPositionByID[event.id],
+            operations[position].action == .write
+        else { return nil }
+        return position
+    }
+}

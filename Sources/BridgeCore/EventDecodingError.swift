@@ -1,0 +1,53 @@
+/// Why a Kafka record could not be turned into a ``DocumentEvent``.
+///
+/// Such a record is permanent poison: retrying it gives the same answer, so the pipeline dead-letters it (with
+/// ``kind`` and ``reason`` in the dead-letter headers) or halts its partition.
+public struct EventDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The class of problem; its raw value is stable and meant for a dead-letter header.
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
+        /// The value (or the body inside an envelope) is not well-formed JSON.
+        case malformedJSON = "malformed-json"
+        /// The value, or the body, is well-formed JSON but not an object.
+        case notAnObject = "not-an-object"
+        /// A required field is missing (an envelope's `body`, a target without default, a delete without id).
+        case missingField = "missing-field"
+        /// A field has the wrong JSON type, is not UTF-8, or appears twice.
+        case invalidField = "invalid-field"
+        /// An index or collection name breaks Kuzzle's naming rules (``KuzzleNames``).
+        case invalidName = "invalid-name"
+        /// The action is not one of `write`, `create`, `update`, `delete`.
+        case unknownAction = "unknown-action"
+        /// The document id is empty or longer than 512 bytes (Elasticsearch would refuse the whole bulk).
+        case invalidID = "invalid-id"
+        /// The record is a tombstone (null value) and nothing names the document to delete.
+        case tombstoneWithoutKey = "tombstone-without-key"
+    }
+
+    /// The record the problem was found in.
+    public var source: EventSource
+    /// The class of problem.
+    public var kind: Kind
+    /// The field at fault: `value`, `key`, `index`, `collection`, `_id`, `action`, `body`, or a header name
+    /// such as `kuzzle-index`.
+    public var field: String
+    /// A sentence for the operator, without the event's coordinates (``description`` adds them).
+    public var reason: String
+    /// The byte position within the value where a JSON problem was found, when there is one.
+    public var position: Int?
+
+    /// Creates an error.
+    public init(source: EventSource, kind: Kind, field: String, reason: String, position: Int? = nil) {
+        self.source = source
+        self.kind = kind
+        self.field = field
+        self.reason = reason
+        self.position = position
+    }
+
+    /// `topic/partition@offset: <field>: <reason> (kind)`, one log line with everything the operator needs.
+    public var description: String {
+        var text = "\(source): \(field): \(reason)"
+        if let position { text += " at byte \(position)" }
+        return text + " (\(kind.rawValue))"
+    }
+}

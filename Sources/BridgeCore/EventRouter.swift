@@ -1,0 +1,272 @@
+/// Turns Kafka records into ``DocumentEvent``s with one cheap pass over each value.
+///
+/// ## Contract
+/// - **Envelope** (``TopicRouting/Format/envelope``): the value is a JSON object
+///   `{"index": "...", "collection": "...", "_id": "...", "action": "write|create|update|delete", "body": {...}}`.
+///   `action` defaults to `write`; `index`/`collection` fall back to the topic's defaults; `body` must be a JSON
+///   object except for `delete`, where it is ignored. A member set to `null` counts as absent; other members are
+///   validated and ignored; a known member given twice is an error.
+/// - **Raw** (``TopicRouting/Format/raw``): the whole value is the body (a JSON object); the target comes from the
+///   topic's defaults and the `_id` from the key.
+/// - **Both**: a tombstone (null value) deletes the document named by the key (no key is an error). The headers
+///   `kuzzle-index`, `kuzzle-collection`, `kuzzle-id` and `kuzzle-action` (UTF-8; the last one wins; a null header is
+///   ignored) override everything else.
+/// - **Ids**: `kuzzle-id` header, else the envelope's `_id`, else the record key (UTF-8; an empty key counts as none),
+///   else, for `write` and `create` only, the deterministic `<topic>-<partition>-<offset>` (a replay writes the same
+///   document). `update` and `delete` need a real id. An id must be 1 to 512 bytes of UTF-8: Elasticsearch refuses the
+///   whole bulk for a longer one.
+/// - Index and collection names are checked with ``KuzzleNames``.
+///
+/// ## Cost
+/// The value is scanned once by a validating JSON skipper; the body is returned as a slice of the value (no copy, no
+/// decoding, no re-encoding) but is fully validated, because one malformed document would fail a whole Kuzzle request.
+/// Only the short fields (index, collection, `_id`, action) become `String`s.
+public struct EventRouter: Sendable {
+    /// The header names that override an event's fields.
+    public enum HeaderName {
+        /// Overrides the index.
+        public static let index = "kuzzle-index"
+        /// Overrides the collection.
+        public static let collection = "kuzzle-collection"
+        /// Overrides the document id.
+        public static let id = "kuzzle-id"
+        /// Overrides the action.
+        public static let action = "kuzzle-action"
+    }
+
+    /// The longest document id Elasticsearch accepts, in UTF-8 bytes.
+    public static let maximumIDBytes = 512
+
+    /// The deepest nesting of objects and arrays accepted in a value (the envelope counts as one level).
+    /// Default: 128.
+    public var maximumNestingDepth: Int
+
+    /// Creates a router.
+    public init(maximumNestingDepth: Int = 128) {
+        self.maximumNestingDepth = maximumNestingDepth
+    }
+
+    /// Decodes one record into a document event.
+    ///
+    /// - Parameters:
+    ///   - record: The Kafka record (its ``SourceRecord/epoch`` is copied into the event's source).
+    ///   - routing: The routing of the record's topic.
+    /// - Returns: The event; its body, when present, is a slice of `record.value`.
+    /// - Throws: An ``EventDecodingError`` naming the record, the field and the reason.
+    public func route(_ record: SourceRecord, routing: TopicRouting) throws(EventDecodingError) -> DocumentEvent {
+        do {
+            return try decode(record, routing: routing)
+        } catch {
+            throw EventDecodingError(
+                source: record.source,
+                kind: error.kind,
+                field: error.field,
+                reason: error.reason,
+                position: error.position
+            )
+        }
+    }
+
+    // MARK: - Decoding
+
+    private func decode(_ record: SourceRecord, routing: TopicRouting) throws(RoutingProblem) -> DocumentEvent {
+        let overrides = try HeaderOverrides(record.headers)
+        var fields = EnvelopeFields()
+        if let value = record.value {
+            fields = try scan(value, format: routing.format)
+        }
+        let index = try resolveName(
+            overrides.index ?? fields.index ?? routing.defaultIndex,
+            field: "index",
+            problem: KuzzleNames.problemWithIndexName
+        )
+        let collection = try resolveName(
+            overrides.collection ?? fields.collection ?? routing.defaultCollection,
+            field: "collection",
+            problem: KuzzleNames.problemWithCollectionName
+        )
+
+        let action: DocumentAction
+        let actionField = overrides.action != nil ? HeaderName.action : "action"
+        if let name = overrides.action ?? fields.action {
+            guard let known = DocumentAction(rawValue: name) else {
+                throw RoutingProblem(.unknownAction, actionField, "\"\(name)\" is not one of write, create, update, delete")
+            }
+            action = known
+        } else {
+            action = record.value == nil ? .delete : .write
+        }
+
+        let body: ArraySlice<UInt8>?
+        if action == .delete {
+            body = nil
+        } else if let value = record.value {
+            guard let range = fields.body else { throw RoutingProblem(.missingField, "body", "a \(action) needs a body") }
+            guard value[range.lowerBound] == UInt8(ascii: "{") else {
+                throw RoutingProblem(.notAnObject, "body", "the body must be a JSON object", position: range.lowerBound)
+            }
+            body = value[range]
+        } else {
+            throw RoutingProblem(.missingField, "value", "a tombstone can only delete, but the action is \(action)")
+        }
+
+        let id = try resolveID(record, overrides: overrides, envelopeID: fields.id, action: action)
+        return DocumentEvent(
+            source: record.source,
+            target: DocumentTarget(index: index, collection: collection),
+            id: id,
+            action: action,
+            body: body
+        )
+    }
+
+    private func resolveName(
+        _ name: String?,
+        field: String,
+        problem: (String) -> String?
+    ) throws(RoutingProblem) -> String {
+        guard let name else {
+            throw RoutingProblem(.missingField, field, "no \(field) in the event and no default for the topic")
+        }
+        if let reason = problem(name) {
+            throw RoutingProblem(.invalidName, field, "\"\(name)\" \(reason)")
+        }
+        return name
+    }
+
+    private func resolveID(
+        _ record: SourceRecord,
+        overrides: HeaderOverrides,
+        envelopeID: String?,
+        action: DocumentAction
+    ) throws(RoutingProblem) -> String {
+        let id: String
+        let field: String
+        if let header = overrides.id {
+            (id, field) = (header, HeaderName.id)
+        } else if let envelopeID {
+            (id, field) = (envelopeID, "_id")
+        } else if let key = record.key, !key.isEmpty {
+            guard let text = String(validating: key, as: UTF8.self) else {
+                throw RoutingProblem(.invalidField, "key", "the key is not valid UTF-8")
+            }
+            (id, field) = (text, "key")
+        } else if record.value == nil {
+            throw RoutingProblem(.tombstoneWithoutKey, "key", "a tombstone needs a key naming the document to delete")
+        } else if action == .update || action == .delete {
+            throw RoutingProblem(.missingField, "_id", "a \(action) needs a document id")
+        } else {
+            return "\(record.topic)-\(record.partition)-\(record.offset)"
+        }
+        let length = id.utf8.count
+        if length == 0 { throw RoutingProblem(.invalidID, field, "the document id is empty") }
+        if length > Self.maximumIDBytes {
+            throw RoutingProblem(.invalidID, field, "the document id is \(length) bytes long; the limit is 512")
+        }
+        return id
+    }
+
+    // MARK: - Scanning
+
+    private func scan(_ value: [UInt8], format: TopicRouting.Format) throws(RoutingProblem) -> EnvelopeFields {
+        let result = value.withUnsafeBufferPointer { buffer -> Result<EnvelopeFields, RoutingProblem> in
+            var scanner = JSONScanner(bytes: buffer, maximumDepth: maximumNestingDepth)
+            do throws(RoutingProblem) {
+                let fields: EnvelopeFields
+                switch format {
+                case .envelope: fields = try scanEnvelope(&scanner)
+                case .raw: fields = try scanRawBody(&scanner)
+                }
+                return .success(fields)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Checks the whole value is one JSON object and returns it as the body.
+    private func scanRawBody(_ scanner: inout JSONScanner) throws(RoutingProblem) -> EnvelopeFields {
+        scanner.skipWhitespace()
+        let start = scanner.position
+        try skipTopLevelValue(&scanner, field: "value")
+        guard scanner.bytes[start] == UInt8(ascii: "{") else {
+            throw RoutingProblem(.notAnObject, "value", "a raw value must be a JSON object", position: start)
+        }
+        var fields = EnvelopeFields()
+        fields.body = start..<scanner.position
+        try expectEnd(&scanner)
+        return fields
+    }
+
+    /// Validates the whole value as one top-level value, turning a scan error into a problem with `field`.
+    private func skipTopLevelValue(_ scanner: inout JSONScanner, field: String) throws(RoutingProblem) {
+        do {
+            try scanner.skipValue()
+        } catch {
+            throw RoutingProblem(.malformedJSON, field, error.reason, position: error.position)
+        }
+    }
+
+    private func expectEnd(_ scanner: inout JSONScanner) throws(RoutingProblem) {
+        scanner.skipWhitespace()
+        guard scanner.isAtEnd else {
+            throw RoutingProblem(.malformedJSON, "value", "unexpected data after the JSON value", position: scanner.position)
+        }
+    }
+
+    /// Reads the envelope's top-level members, skipping (and validating) the values of the others.
+    private func scanEnvelope(_ scanner: inout JSONScanner) throws(RoutingProblem) -> EnvelopeFields {
+        scanner.skipWhitespace()
+        guard scanner.peek == UInt8(ascii: "{") else {
+            let start = scanner.position
+            try skipTopLevelValue(&scanner, field: "value")
+            try expectEnd(&scanner)
+            throw RoutingProblem(.notAnObject, "value", "an envelope must be a JSON object", position: start)
+        }
+        var fields = EnvelopeFields()
+        scanner.position += 1
+        scanner.skipWhitespace()
+        if scanner.peek == UInt8(ascii: "}") {
+            scanner.position += 1
+        } else {
+            try scanMembers(&scanner, into: &fields)
+        }
+        try expectEnd(&scanner)
+        return fields
+    }
+
+    private func scanMembers(_ scanner: inout JSONScanner, into fields: inout EnvelopeFields) throws(RoutingProblem) {
+        while true {
+            guard scanner.peek == UInt8(ascii: "\"") else { throw RoutingProblem(scanner.error("expected a member name")) }
+            let name: JSONStringToken
+            do {
+                name = try scanner.scanString()
+                scanner.skipWhitespace()
+                try scanner.expect(UInt8(ascii: ":"), "expected ':'")
+                scanner.skipWhitespace()
+            } catch {
+                throw RoutingProblem(error)
+            }
+            let member = EnvelopeFields.Member(name, in: scanner)
+            let valueStart = scanner.position
+            do {
+                try scanner.skipValue(depth: 1)
+            } catch {
+                throw RoutingProblem(error, field: member?.rawValue ?? "value")
+            }
+            if let member {
+                try fields.set(member, valueAt: valueStart, scanner: scanner)
+            }
+            scanner.skipWhitespace()
+            guard let next = scanner.peek else { throw RoutingProblem(scanner.error("unterminated object")) }
+            scanner.position += 1
+            if next == UInt8(ascii: "}") { return }
+            guard next == UInt8(ascii: ",") else {
+                scanner.position -= 1
+                throw RoutingProblem(scanner.error("expected ',' or '}'"))
+            }
+            scanner.skipWhitespace()
+        }
+    }
+}

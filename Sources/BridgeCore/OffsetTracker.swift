@@ -1,0 +1,240 @@
+/// Tracks, per owned partition, which received offsets are done, and says what to commit, pause and resume.
+///
+/// A pure state machine with one owner: events go in, ``Action``s come out, and the caller talks to Kafka.
+///
+/// - Important: The invariant: a committed next-offset never passes the smallest received offset that is not done
+///   (done = acknowledged by Kuzzle or by the dead-letter producer). A failure with nowhere to go holds the commit
+///   point; it never leaves a gap. Offsets are committed as "next offset to read" (last done + 1).
+///
+/// Completions carry the ``AssignmentEpoch`` their record was received under; those of a partition since revoked
+/// or lost (or re-assigned, which makes a new epoch) are ignored.
+///
+/// In-memory bytes (from ``received(_:offset:bytes:)`` until the offset is done or held) feed a ``FlowControl``:
+/// above its high watermark every owned partition is paused, below its low one they resume (halted ones stay
+/// paused). Bytes of revoked or lost partitions leave the budget when their state is dropped.
+public struct OffsetTracker: Sendable {
+    /// What the caller must do.
+    public enum Action: Sendable, Equatable {
+        /// Stop fetching these partitions (the budget is exceeded).
+        case pause(Set<TopicPartition>)
+        /// Fetch these partitions again.
+        case resume(Set<TopicPartition>)
+        /// Pause the partition for good and log an error: an event failed permanently and there is no dead-letter
+        /// topic; its commit point is held until a restart.
+        case halt(TopicPartition, reason: String)
+        /// Commit these next offsets (asynchronously is fine: a later commit supersedes it).
+        case commit([TopicPartition: Int64])
+        /// Commit these next offsets synchronously before the partitions go (revocation).
+        case commitNow([TopicPartition: Int64])
+        /// Commit these next offsets synchronously, then close (shutdown).
+        case commitFinal([TopicPartition: Int64])
+    }
+
+    /// What to do with a received record.
+    public enum Receipt: Sendable, Equatable {
+        /// Process the record under this epoch (put it in the ``SourceRecord``), after performing the actions.
+        case accepted(AssignmentEpoch, [Action])
+        /// Drop the record: its partition is not owned, is halted, or the offset was already received.
+        case discarded
+    }
+
+    private var partitions: [TopicPartition: PartitionOffsets] = [:]
+    private var lastEpoch: UInt64 = 0
+    private var paused: Set<TopicPartition> = []
+    /// The in-memory byte budget.
+    public private(set) var flowControl: FlowControl
+
+    /// Creates a tracker that owns no partition.
+    public init(flowControl: FlowControl = FlowControl()) {
+        self.flowControl = flowControl
+    }
+
+    /// The partitions currently owned.
+    public var ownedPartitions: Set<TopicPartition> { Set(partitions.keys) }
+
+    /// The epoch of an owned partition.
+    public func epoch(of partition: TopicPartition) -> AssignmentEpoch? { partitions[partition]?.epoch }
+
+    /// Why a partition is halted, or `nil` when it is not halted (or not owned).
+    public func haltReason(of partition: TopicPartition) -> String? { partitions[partition]?.haltReason }
+
+    /// The next offset to commit for each owned partition with progress (all offsets below it are done).
+    public var committableOffsets: [TopicPartition: Int64] {
+        partitions.compactMapValues(\.nextOffset)
+    }
+
+    // MARK: - Assignment
+
+    /// Takes ownership of `partitions` under a new epoch (a partition already owned starts afresh).
+    /// - Returns: The new epoch, to stamp on records of these partitions.
+    @discardableResult
+    public mutating func assigned(_ newPartitions: some Sequence<TopicPartition>) -> AssignmentEpoch {
+        lastEpoch += 1
+        let epoch = AssignmentEpoch(rawValue: lastEpoch)
+        for partition in newPartitions {
+            if let old = partitions[partition] { _ = flowControl.release(old.pendingBytes) }
+            partitions[partition] = PartitionOffsets(epoch: epoch)
+            paused.remove(partition)
+        }
+        return epoch
+    }
+
+    /// Gives up `partitions` in an orderly revocation.
+    /// - Returns: ``Action/commitNow(_:)`` with the commit point of each revoked partition that has progress not yet
+    ///   committed (always present, possibly empty, so the caller can finish the revocation with it), and possibly
+    ///   ``Action/resume(_:)`` for the remaining partitions when dropping the revoked ones frees the budget.
+    public mutating func revoked(_ revokedPartitions: some Sequence<TopicPartition>) -> [Action] {
+        var commits: [TopicPartition: Int64] = [:]
+        var released = 0
+        for partition in revokedPartitions {
+            guard let state = partitions.removeValue(forKey: partition) else { continue }
+            paused.remove(partition)
+            released += state.pendingBytes
+            if let next = state.nextOffset, next != state.lastCommitted { commits[partition] = next }
+        }
+        return [.commitNow(commits)] + release(released)
+    }
+
+    /// Forgets `lostPartitions` without committing (another member may already own them).
+    public mutating func lost(_ lostPartitions: some Sequence<TopicPartition>) -> [Action] {
+        var released = 0
+        for partition in lostPartitions {
+            guard let state = partitions.removeValue(forKey: partition) else { continue }
+            paused.remove(partition)
+            released += state.pendingBytes
+        }
+        return release(released)
+    }
+
+    // MARK: - Records
+
+    /// Checks in a record before it is routed.
+    /// - Parameters:
+    ///   - partition: The record's topic-partition.
+    ///   - offset: The record's offset (records of a partition arrive in offset order).
+    ///   - bytes: The memory the record holds until it is done (key, value and headers).
+    public mutating func received(_ partition: TopicPartition, offset: Int64, bytes: Int) -> Receipt {
+        guard var state = partitions[partition], state.haltReason == nil else { return .discarded }
+        guard state.receive(offset, bytes: max(0, bytes)) else { return .discarded }
+        partitions[partition] = state
+        var actions: [Action] = []
+        if flowControl.add(max(0, bytes)) == .pause {
+            let toPause = pausablePartitions()
+            paused.formUnion(toPause)
+            if !toPause.isEmpty { actions.append(.pause(toPause)) }
+        } else if flowControl.isPaused, !paused.contains(partition) {
+            paused.insert(partition)
+            actions.append(.pause([partition]))
+        }
+        return .accepted(state.epoch, actions)
+    }
+
+    /// Reports offsets acknowledged by Kuzzle.
+    /// - Returns: Possibly ``Action/resume(_:)``. Offsets of another epoch, or unknown, are ignored.
+    public mutating func completed(
+        _ partition: TopicPartition,
+        offsets: some Sequence<Int64>,
+        epoch: AssignmentEpoch
+    ) -> [Action] {
+        settle(partition, offsets: offsets, epoch: epoch, as: .done)
+    }
+
+    /// Reports every source of a finished batch as acknowledged by Kuzzle (each with its own epoch).
+    public mutating func completed(_ sources: some Sequence<EventSource>) -> [Action] {
+        var released = 0
+        for source in sources {
+            released += settleOne(source.topicPartition, offset: source.offset, epoch: source.epoch, as: .done)
+        }
+        return release(released)
+    }
+
+    /// Reports offsets acknowledged by the dead-letter producer: they are done, like completed ones.
+    public mutating func deadLettered(
+        _ partition: TopicPartition,
+        offsets: some Sequence<Int64>,
+        epoch: AssignmentEpoch
+    ) -> [Action] {
+        settle(partition, offsets: offsets, epoch: epoch, as: .done)
+    }
+
+    /// Reports an offset that failed permanently with no dead-letter topic to take it.
+    /// - Returns: ``Action/halt(_:reason:)`` the first time the partition halts (its commit point stays below the
+    ///   offset for good and its later records are discarded), then possibly ``Action/resume(_:)`` for the others.
+    public mutating func failed(
+        _ partition: TopicPartition,
+        offset: Int64,
+        epoch: AssignmentEpoch,
+        reason: String
+    ) -> [Action] {
+        let released = settleOne(partition, offset: offset, epoch: epoch, as: .held)
+        guard partitions[partition]?.epoch == epoch else { return [] }
+        var actions: [Action] = []
+        if partitions[partition]?.haltReason == nil {
+            partitions[partition]?.haltReason = reason
+            paused.insert(partition)
+            actions.append(.halt(partition, reason: reason))
+        }
+        return actions + release(released)
+    }
+
+    // MARK: - Commits
+
+    /// The periodic commit: ``Action/commit(_:)`` with every partition whose commit point moved since the last
+    /// commit, or `nil` when none did. The tracker assumes the commit succeeds.
+    public mutating func commitIfProgress() -> Action? {
+        let commits = takeUncommitted()
+        return commits.isEmpty ? nil : .commit(commits)
+    }
+
+    /// The last commit before closing: ``Action/commitFinal(_:)`` with the commit point of every owned partition
+    /// that has one (committed already or not; committing it again is harmless).
+    public mutating func shutdown() -> Action {
+        for (partition, state) in partitions { partitions[partition]?.lastCommitted = state.nextOffset }
+        return .commitFinal(committableOffsets)
+    }
+
+    // MARK: - Helpers
+
+    private mutating func takeUncommitted() -> [TopicPartition: Int64] {
+        var commits: [TopicPartition: Int64] = [:]
+        for (partition, state) in partitions {
+            guard let next = state.nextOffset, next != state.lastCommitted else { continue }
+            commits[partition] = next
+            partitions[partition]?.lastCommitted = next
+        }
+        return commits
+    }
+
+    private mutating func settle(
+        _ partition: TopicPartition,
+        offsets: some Sequence<Int64>,
+        epoch: AssignmentEpoch,
+        as state: PartitionOffsets.State
+    ) -> [Action] {
+        guard partitions[partition]?.epoch == epoch else { return [] }
+        var released = 0
+        for offset in offsets { released += settleOne(partition, offset: offset, epoch: epoch, as: state) }
+        return release(released)
+    }
+
+    private mutating func settleOne(
+        _ partition: TopicPartition,
+        offset: Int64,
+        epoch: AssignmentEpoch,
+        as state: PartitionOffsets.State
+    ) -> Int {
+        guard partitions[partition]?.epoch == epoch else { return 0 }
+        return partitions[partition]?.settle(offset, as: state) ?? 0
+    }
+
+    private mutating func release(_ bytes: Int) -> [Action] {
+        guard flowControl.release(bytes) == .resume else { return [] }
+        let toResume = paused.filter { partitions[$0] != nil && partitions[$0]?.haltReason == nil }
+        paused.subtract(toResume)
+        return toResume.isEmpty ? [] : [.resume(toResume)]
+    }
+
+    private func pausablePartitions() -> Set<TopicPartition> {
+        Set(partitions.keys.filter { !paused.contains($0) })
+    }
+}
