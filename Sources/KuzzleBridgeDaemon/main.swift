@@ -1,1 +1,0 @@
-print("kuzzle-bridge: not yet")
