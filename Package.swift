@@ -147,6 +147,7 @@ let package = Package(
             name: "KuzzleBridgeTests",
             dependencies: [
                 "KuzzleBridge",
+                "BridgeCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

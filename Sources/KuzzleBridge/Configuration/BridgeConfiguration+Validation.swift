@@ -155,7 +155,11 @@ extension BridgeConfiguration {
         var url = text.trimmingWhitespace()
         let scheme = url.prefix { $0 != ":" }.lowercased()
         guard scheme == "http" || scheme == "https", url.dropFirst(scheme.count).hasPrefix("://") else {
-            throw ConfigurationError.invalid(key: "kuzzle.url", value: text, reason: "expected http://host:port or https://…")
+            throw ConfigurationError.invalid(
+                key: "kuzzle.url",
+                value: text,
+                reason: "expected http://host:port or https://…"
+            )
         }
         let rest = url.dropFirst(scheme.count + 3)
         let authority = rest.prefix { $0 != "/" }
@@ -229,7 +233,12 @@ extension BridgeConfiguration {
         return RetrySchedule(
             initialDelay: initial,
             maximumDelay: maximum,
-            multiplier: try ConfigurationField.number(section?.multiplier, key: "retry.multiplier", default: 2, in: 1...10),
+            multiplier: try ConfigurationField.number(
+                section?.multiplier,
+                key: "retry.multiplier",
+                default: 2,
+                in: 1...10
+            ),
             jitter: try ConfigurationField.number(section?.jitter, key: "retry.jitter", default: 0.2, in: 0...1)
         )
     }

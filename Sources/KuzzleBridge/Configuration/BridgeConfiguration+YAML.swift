@@ -99,4 +99,3 @@ extension BridgeConfiguration {
         return "a mapping"
     }
 }
-

@@ -88,7 +88,8 @@ indirect enum ConfigurationKeySchema: Sendable {
         {
             return prefix + best.name
         }
-        if let abbreviated = siblings.sorted().first(where: { isSubsequence(key, of: $0) || isSubsequence($0, of: key) }) {
+        if let abbreviated = siblings.sorted().first(where: { isSubsequence(key, of: $0) || isSubsequence($0, of: key) }
+        ) {
             return prefix + abbreviated
         }
         return root.knownPaths().first { $0.hasSuffix(".\(key)") }

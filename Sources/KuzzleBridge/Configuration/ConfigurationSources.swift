@@ -7,7 +7,8 @@ public struct ConfigurationSources: Sendable {
     public var environment: [String: String]
     /// Reads a whole text file.
     ///
-    /// - Throws: Any error; its description becomes the reason of a ``ConfigurationError/unreadableFile(key:path:reason:)``.
+    /// - Throws: Any error; its description becomes the reason of a
+    ///   ``ConfigurationError/unreadableFile(key:path:reason:)``.
     public var readFile: @Sendable (String) throws -> String
 
     /// Creates sources from explicit values.

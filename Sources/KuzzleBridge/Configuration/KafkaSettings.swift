@@ -68,8 +68,10 @@ public struct KafkaSettings: Sendable, Equatable {
         if name.utf8.count > 249 { return "is longer than 249 characters" }
         if name == "." || name == ".." { return "is not allowed as a topic name" }
         for scalar in name.unicodeScalars {
-            let allowed = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-                || scalar == "." || scalar == "_" || scalar == "-")
+            let allowed =
+                scalar.isASCII
+                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                    || scalar == "." || scalar == "_" || scalar == "-")
             if !allowed { return "contains \"\(scalar)\" (allowed: letters, digits, '.', '_', '-')" }
         }
         return nil

@@ -49,7 +49,10 @@ enum KuzzleCredentialsReader {
                     + "$\(ConfigurationEnvironment.kuzzlePassword)"
             )
         case (nil, nil, _?):
-            throw ConfigurationError.missing(key: "kuzzle.username", reason: "a password is configured without a username")
+            throw ConfigurationError.missing(
+                key: "kuzzle.username",
+                reason: "a password is configured without a username"
+            )
         }
     }
 

@@ -18,7 +18,8 @@ public final class BridgeLogOutput: Sendable {
     ///
     /// - Parameters:
     ///   - format: logfmt or JSON.
-    ///   - writesToJournal: `true` for `<N>` priority prefixes and no timestamp (see ``journalIsStandardOutput(environment:)``).
+    ///   - writesToJournal: `true` for `<N>` priority prefixes and no timestamp
+    ///     (see ``journalIsStandardOutput(environment:)``).
     ///   - repeatLimit: The most identical warnings per `repeatInterval`; 0 disables the limit.
     ///   - repeatInterval: The repeat limiter's window.
     ///   - sink: Where lines go (standard output in the daemon, a recorder in tests).

@@ -41,9 +41,12 @@ enum LogLineEncoder {
     static func line(for record: LogRecord, format: LogFormat, prefix: LogLinePrefix) -> String {
         var line = prefix == .journalPriority ? "<\(syslogPriority(record.level))>" : ""
         let timestamp = prefix == .timestamp ? record.timestamp.rfc3339 : nil
-        var fields = record.metadata
-        if let error = record.error { fields[LogKeys.error] = .string(error) }
-        let sortedFields = fields.sorted { $0.key < $1.key }
+        var sortedFields = record.metadata.filter { $0.key != LogKeys.error }.sorted { $0.key < $1.key }
+        if let error = record.error {
+            sortedFields.append((key: LogKeys.error, value: .string(error)))
+        } else if let error = record.metadata[LogKeys.error] {
+            sortedFields.append((key: LogKeys.error, value: error))
+        }
         switch format {
         case .logfmt:
             if let timestamp { line += "ts=\(timestamp) " }
@@ -103,7 +106,8 @@ enum LogLineEncoder {
         case .stringConvertible(let convertible): return convertible.description
         case .array(let items): return "[" + items.map(flatten).joined(separator: ",") + "]"
         case .dictionary(let entries):
-            return "{" + entries.sorted { $0.key < $1.key }.map { "\($0.key)=\(flatten($0.value))" }
+            return "{"
+                + entries.sorted { $0.key < $1.key }.map { "\($0.key)=\(flatten($0.value))" }
                 .joined(separator: ",") + "}"
         }
     }
@@ -128,7 +132,8 @@ enum LogLineEncoder {
         case .array(let items):
             return "[" + items.map(jsonValue).joined(separator: ",") + "]"
         case .dictionary(let entries):
-            return "{" + entries.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonValue($0.value))" }
+            return "{"
+                + entries.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonValue($0.value))" }
                 .joined(separator: ",") + "}"
         }
     }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A wall-clock instant as seconds and nanoseconds since the Unix epoch, and its RFC 3339 rendering.
@@ -43,9 +43,11 @@ public struct LogTimestamp: Sendable, Equatable, Comparable {
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
         let milliseconds = nanoseconds / 1_000_000
-        return "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))T"
-            + "\(Self.pad(secondOfDay / 3600, 2)):\(Self.pad(secondOfDay % 3600 / 60, 2)):\(Self.pad(secondOfDay % 60, 2))"
-            + ".\(Self.pad(milliseconds, 3))Z"
+        let date = "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))"
+        let hours = Self.pad(secondOfDay / 3600, 2)
+        let minutes = Self.pad(secondOfDay % 3600 / 60, 2)
+        let secondsText = Self.pad(secondOfDay % 60, 2)
+        return "\(date)T\(hours):\(minutes):\(secondsText).\(Self.pad(milliseconds, 3))Z"
     }
 
     /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).

@@ -39,7 +39,9 @@ struct RepeatedWarningLimiter {
         var summaries: [LogRecord] = []
         if !windows.isEmpty, record.timestamp.since(lastSweep) >= .seconds(1) {
             lastSweep = record.timestamp
-            summaries += closeWindows(now: record.timestamp) { [interval] in record.timestamp.since($0.start) >= interval }
+            summaries += closeWindows(now: record.timestamp) { [interval] in
+                record.timestamp.since($0.start) >= interval
+            }
         }
         guard limit > 0, record.level == .warning else { return (summaries, true) }
 
@@ -55,7 +57,9 @@ struct RepeatedWarningLimiter {
             windows[signature] = window
             return (summaries, false)
         }
-        if let expired = windows.removeValue(forKey: signature), let summary = Self.summary(expired, now: record.timestamp) {
+        if let expired = windows.removeValue(forKey: signature),
+            let summary = Self.summary(expired, now: record.timestamp)
+        {
             summaries.append(summary)
         }
         if windows.count >= maximumTrackedWarnings, let oldest = windows.min(by: { $0.value.start < $1.value.start }) {
