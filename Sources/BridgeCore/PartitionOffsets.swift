@@ -26,7 +26,8 @@ struct PartitionOffsets: Sendable {
     private(set) var entries: Deque<Entry> = []
     /// The last offset received, to refuse duplicates and records that go backwards.
     private(set) var lastReceived: Int64?
-    /// The next offset to read after the done prefix: the offset to commit. `nil` until something is done.
+    /// The next offset to read after the done prefix (the first undone entry's offset when only unreceived offsets
+    /// lie between): the offset to commit. `nil` until something is done.
     private(set) var nextOffset: Int64?
     /// The last offset committed (or handed out for committing).
     var lastCommitted: Int64?
@@ -59,6 +60,9 @@ struct PartitionOffsets: Sendable {
             nextOffset = first.offset + 1
             entries.removeFirst()
         }
+        // Offsets between the done prefix and the first undone entry were never received (compaction, transaction
+        // markers): reading may resume at that entry.
+        if let next = nextOffset, let first = entries.first, first.offset > next { nextOffset = first.offset }
         return bytes
     }
 

@@ -1,0 +1,66 @@
+import BridgeCore
+
+/// A small, fast, seedable generator (SplitMix64) so randomized tests replay exactly.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+}
+
+/// Builders shared by the suites.
+enum Fixture {
+    static let topic = "orders"
+
+    static func record(
+        _ value: String?,
+        key: String? = nil,
+        headers: [(String, String?)] = [],
+        offset: Int64 = 7
+    ) -> SourceRecord {
+        SourceRecord(
+            topic: topic,
+            partition: 3,
+            offset: offset,
+            key: key.map { Array($0.utf8) },
+            value: value.map { Array($0.utf8) },
+            headers: headers.map { SourceRecord.Header(name: $0.0, value: $0.1.map { Array($0.utf8) }) }
+        )
+    }
+
+    static func event(
+        _ id: String,
+        _ action: DocumentAction = .write,
+        target: DocumentTarget = DocumentTarget(index: "shop", collection: "orders"),
+        partition: Int32 = 0,
+        offset: Int64,
+        epoch: AssignmentEpoch = .none
+    ) -> DocumentEvent {
+        let body: ArraySlice<UInt8>? = action == .delete ? nil : ArraySlice(#"{"n":\#(offset)}"#.utf8)
+        return DocumentEvent(
+            source: EventSource(topic: topic, partition: partition, offset: offset, epoch: epoch),
+            target: target,
+            id: id,
+            action: action,
+            body: body
+        )
+    }
+
+    static let envelopeRouting = TopicRouting()
+    static let defaultedRouting = TopicRouting(defaultIndex: "shop", defaultCollection: "orders")
+    static let rawRouting = TopicRouting(format: .raw, defaultIndex: "shop", defaultCollection: "orders")
+}
+
+extension DocumentEvent {
+    /// The body as text, for assertions.
+    var bodyText: String? { body.map { String(decoding: $0, as: UTF8.self) } }
+}
