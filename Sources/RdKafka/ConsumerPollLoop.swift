@@ -16,6 +16,12 @@ final class ConsumerPollLoop: Sendable {
     let continuation: AsyncStream<KafkaConsumerEvent>.Continuation
     /// Set by ``KafkaConsumer/close()``; the loop checks it between polls.
     let stopRequested = Atomic<Bool>(false)
+    /// When the loop last went around (`DispatchTime` nanoseconds; 0 before the first poll): the liveness signal
+    /// behind ``KafkaConsumer/isPolling``.
+    let lastPollNanoseconds = Atomic<UInt64>(0)
+    /// For tests only: while in the future (`DispatchTime` nanoseconds), the loop sleeps instead of polling, to
+    /// simulate a wedged consumer.
+    let testBlockedUntilNanoseconds = Atomic<UInt64>(0)
     /// Async commits waiting for their result, by the id passed as commit opaque.
     let pendingCommits = Mutex<(nextID: UInt, waiting: [UInt: CheckedContinuation<Result<Void, KafkaError>, Never>])>(
         (1, [:])
@@ -49,6 +55,10 @@ final class ConsumerPollLoop: Sendable {
     }
 
     private func pollOnce(client: ConsumerClient, timeout: Int32) {
+        while DispatchTime.now().uptimeNanoseconds < testBlockedUntilNanoseconds.load(ordering: .relaxed) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        lastPollNanoseconds.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
         serveMainQueue(client: client)
         serveCommitQueue(client: client, timeout: 0)
         pollRecords(client: client.handle.pointer, timeout: timeout)

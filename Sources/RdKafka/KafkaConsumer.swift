@@ -60,6 +60,23 @@ public final class KafkaConsumer: Sendable {
 
     // MARK: - Lifecycle
 
+    /// Whether the poll thread went around within the last `pollTimeout` + 5 s: `false` before ``start()``, after
+    /// ``close()``, or when the loop is wedged. The daemon's systemd watchdog is fed only while this holds.
+    public var isPolling: Bool {
+        let last = loop.lastPollNanoseconds.load(ordering: .relaxed)
+        guard last > 0, !loop.stopRequested.load(ordering: .relaxed) else { return false }
+        let limit = UInt64(configuration.pollTimeout.components.seconds) * 1_000_000_000
+            + UInt64(configuration.pollTimeout.components.attoseconds / 1_000_000_000) + 5_000_000_000
+        return DispatchTime.now().uptimeNanoseconds - last <= limit
+    }
+
+    /// For tests only: makes the poll thread stop polling for `duration`, as a wedged consumer would.
+    public func _testBlockPolling(for duration: Duration) {
+        let nanoseconds = UInt64(duration.components.seconds) * 1_000_000_000
+            + UInt64(duration.components.attoseconds / 1_000_000_000)
+        loop.testBlockedUntilNanoseconds.store(DispatchTime.now().uptimeNanoseconds + nanoseconds, ordering: .relaxed)
+    }
+
     /// Subscribes to the configured topics and starts the poll thread. Calling it again does nothing.
     /// - Throws: ``KafkaError`` if librdkafka rejects the subscription, or `.closed` after ``close()``.
     public func start() throws(KafkaError) {
