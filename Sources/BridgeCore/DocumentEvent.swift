@@ -68,6 +68,9 @@ public struct DocumentEvent: Sendable, Equatable {
     public var action: DocumentAction
     /// The JSON object to write (`write`/`create`) or merge (`update`); `nil` for `delete`.
     public var body: ArraySlice<UInt8>?
+    /// The Kafka record the event came from, kept (by reference: its arrays are shared with ``body``, not copied) so
+    /// that a document Kuzzle refuses can be dead-lettered with its original key, value and headers.
+    public var record: SourceRecord?
 
     /// Creates an event.
     public init(
@@ -75,8 +78,10 @@ public struct DocumentEvent: Sendable, Equatable {
         target: DocumentTarget,
         id: String,
         action: DocumentAction,
-        body: ArraySlice<UInt8>?
+        body: ArraySlice<UInt8>?,
+        record: SourceRecord? = nil
     ) {
+        self.record = record
         self.source = source
         self.target = target
         self.id = id

@@ -116,7 +116,8 @@ public struct EventRouter: Sendable {
             target: DocumentTarget(index: index, collection: collection),
             id: id,
             action: action,
-            body: body
+            body: body,
+            record: record
         )
     }
 

@@ -106,6 +106,15 @@ public struct OffsetTracker: Sendable {
         return release(released)
     }
 
+    /// Whether nothing more can change the commit points of `partitions`: each is not owned, halted, or has every
+    /// received offset done. A revocation waits for this before committing.
+    public func isSettled(_ partitions: some Sequence<TopicPartition>) -> Bool {
+        partitions.allSatisfy { partition in
+            guard let state = self.partitions[partition] else { return true }
+            return state.haltReason != nil || state.firstUndoneOffset == nil
+        }
+    }
+
     // MARK: - Records
 
     /// Checks in a record before it is routed.

@@ -1,7 +1,7 @@
 /// A Kafka record as the core sees it: plain values copied from the Kafka layer's record, nothing borrowed.
 ///
 /// The Kafka layer's `KafkaRecord` maps one to one onto this type (its `[UInt8]` payloads are shared, not copied).
-public struct SourceRecord: Sendable {
+public struct SourceRecord: Sendable, Equatable {
     /// One Kafka header: a name and an optional value (Kafka allows a null header value).
     public struct Header: Sendable, Equatable {
         /// The header's name.

@@ -38,11 +38,8 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
-/// Runs the bridge until it is asked to stop.
-///
-/// - Important: PIPELINE WIRING POINT. Replace this body with the single call
-///   `try await BridgeDaemon.run(configuration: configuration, logger: logger)` once the pipeline exists.
+/// Runs the bridge until SIGTERM/SIGINT, telling systemd about readiness, status, liveness and shutdown when it
+/// runs under a `Type=notify` unit (a no-op otherwise).
 func runBridge(configuration: BridgeConfiguration, logger: Logger) async throws {
-    DaemonExit.printError("the pipeline is not wired yet")
-    throw DaemonExit.runtimeFailure
+    try await BridgeDaemon.run(configuration: configuration, hooks: .systemd(), logger: logger)
 }

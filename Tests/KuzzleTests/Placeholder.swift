@@ -1,1 +1,1 @@
-// Placeholder: replaced by the KuzzleTests suites.
+// wip

@@ -168,8 +168,8 @@ struct BatchWriter: Sendable {
         } catch {
             logger.error(
                 "Could not create missing Kuzzle collection",
-                metadata: [LogKeys.kuzzleIndex: "\(target.index)", LogKeys.kuzzleCollection: "\(target.collection)"],
-                error: error
+                error: error,
+                metadata: [LogKeys.kuzzleIndex: "\(target.index)", LogKeys.kuzzleCollection: "\(target.collection)"]
             )
             return false
         }

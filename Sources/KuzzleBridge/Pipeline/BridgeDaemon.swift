@@ -25,8 +25,20 @@ public enum BridgeDaemon {
             configuration: kuzzleConfiguration.makeHTTPClientConfiguration(),
             backgroundActivityLogger: logger
         )
+        let stopController = StopController()
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         do {
-            try await runPipeline(configuration, kuzzleConfiguration, httpClient: httpClient, hooks: hooks, logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await stopController.forward(signals, logger: logger) }
+                group.addTask {
+                    try await runPipeline(
+                        configuration, kuzzleConfiguration, httpClient: httpClient, hooks: hooks,
+                        stopController: stopController, logger: logger)
+                }
+                // The pipeline's task ends first (normally or by throwing); the signal task is then cancelled.
+                defer { group.cancelAll() }
+                try await group.next()
+            }
         } catch {
             try? await httpClient.shutdown()
             throw error
@@ -39,14 +51,15 @@ public enum BridgeDaemon {
         _ kuzzleConfiguration: KuzzleClientConfiguration,
         httpClient: HTTPClient,
         hooks: PipelineHooks,
+        stopController: StopController,
         logger: Logger
     ) async throws {
         let kuzzle = KuzzleClient(configuration: kuzzleConfiguration, httpClient: httpClient, logger: logger)
-        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         let retryPolicy = RetryPolicy(schedule: configuration.retry)
 
         // Kuzzle first: no point joining the group (and taking partitions from others) while Kuzzle is unusable.
-        guard try await waitForKuzzle(kuzzle, retryPolicy: retryPolicy, signals: signals, logger: logger) else {
+        guard try await waitForKuzzle(kuzzle, retryPolicy: retryPolicy, stopController: stopController, logger: logger)
+        else {
             logger.notice("Stopped before Kuzzle answered")
             return
         }
@@ -71,58 +84,45 @@ public enum BridgeDaemon {
             consumer: consumer, writer: writer, deadLetters: deadLetters, configuration: configuration,
             hooks: hooks, logger: logger
         )
-        defer { _ = producer }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                var count = 0
-                for await signal in signals {
-                    count += 1
-                    logger.notice("Signal received", metadata: ["signal": "\(signal)"])
-                    pipeline.requestStop(count == 1 ? .graceful : .immediate)
-                }
-            }
-            group.addTask { try await pipeline.run() }
-            // The pipeline's task ends first (normally or by throwing); the signal task is then cancelled.
-            defer { group.cancelAll() }
-            try await group.next()
+        stopController.attach(pipeline)
+        do {
+            try await pipeline.run()
+        } catch {
+            if let producer { await producer.close() }
+            throw error
         }
         if let producer { await producer.close() }
     }
 
-    /// Probes Kuzzle with an authenticated call until it answers or a signal arrives.
+    /// Probes Kuzzle with an authenticated call until it answers or a stop is requested.
     /// - Returns: `true` when Kuzzle answered, `false` when stopped first.
     /// - Throws: A fatal Kuzzle error (refused credentials, TLS trust failure): waiting cannot cure it.
     private static func waitForKuzzle(
         _ kuzzle: KuzzleClient,
         retryPolicy: RetryPolicy,
-        signals: UnixSignalsSequence,
+        stopController: StopController,
         logger: Logger
     ) async throws -> Bool {
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                var attempt = 0
-                var random = SystemRandomNumberGenerator()
-                while true {
-                    do {
-                        let user = try await kuzzle.checkCredentials()
-                        logger.notice("Kuzzle answered an authenticated probe", metadata: ["kuzzle.user": "\(user)"])
-                        return true
-                    } catch {
-                        if error.kind == .fatal { throw error }
-                        attempt += 1
-                        if attempt == 1 || attempt % 10 == 0 {
-                            logger.warning("Kuzzle is not usable yet; retrying", metadata: ["retry.attempt": "\(attempt)"], error: error)
-                        }
-                        try await Task.sleep(for: retryPolicy.delay(forAttempt: attempt, using: &random))
-                    }
+        var attempt = 0
+        var random = SystemRandomNumberGenerator()
+        while !stopController.isStopRequested {
+            do {
+                let user = try await kuzzle.checkCredentials()
+                logger.notice("Kuzzle answered an authenticated probe", metadata: ["kuzzle.user": "\(user)"])
+                return true
+            } catch {
+                if error.kind == .fatal { throw error }
+                attempt += 1
+                if attempt == 1 || attempt % 10 == 0 {
+                    logger.warning(
+                        "Kuzzle is not usable yet; retrying", error: error, metadata: ["retry.attempt": "\(attempt)"])
+                }
+                let deadline = ContinuousClock.now + retryPolicy.delay(forAttempt: attempt, using: &random)
+                while ContinuousClock.now < deadline, !stopController.isStopRequested {
+                    try await Task.sleep(for: .milliseconds(50))
                 }
             }
-            group.addTask {
-                for await _ in signals { return false }
-                return false
-            }
-            defer { group.cancelAll() }
-            return try await group.next() ?? false
         }
+        return false
     }
 }

@@ -30,7 +30,7 @@ extension BridgePipeline {
                     halt(event.source, reason: haltReason, group: &group)
                 } else {
                     deadLetterOrHalt(
-                        DeadLetter(event: event, record: event.record, rejection: rejection), group: &group)
+                        DeadLetter(event: event, record: event.originalRecord, rejection: rejection), group: &group)
                 }
             }
         } else {
@@ -165,5 +165,12 @@ extension BridgePipeline {
         } catch {
             logger.error("Synchronous offset commit failed", error: error)
         }
+    }
+}
+
+extension DocumentEvent {
+    /// The record the event came from (the router always keeps it; the fallback only names the source).
+    var originalRecord: SourceRecord {
+        record ?? SourceRecord(topic: source.topic, partition: source.partition, offset: source.offset, value: nil, epoch: source.epoch)
     }
 }

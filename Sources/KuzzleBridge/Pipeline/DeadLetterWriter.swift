@@ -30,12 +30,12 @@ struct DeadLetterWriter: Sendable {
                 if attempt == 1 {
                     logger.warning(
                         "Dead-letter delivery failed, retrying",
+                        error: error,
                         metadata: [
                             LogKeys.deadLetterTopic: "\(topic)", LogKeys.kafkaTopic: "\(letter.source.topic)",
                             LogKeys.kafkaPartition: "\(letter.source.partition)",
                             LogKeys.kafkaOffset: "\(letter.source.offset)",
-                        ],
-                        error: error
+                        ]
                     )
                 }
                 try? await Task.sleep(for: retryPolicy.delay(forAttempt: attempt, using: &random))

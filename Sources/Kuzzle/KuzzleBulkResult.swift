@@ -1,0 +1,90 @@
+/// The per-document result of a bulk request: one outcome per operation passed in, by position.
+public struct KuzzleBulkResult: Sendable, Hashable {
+    /// `outcomes[i]` is the outcome of `operations[i]`.
+    public var outcomes: [KuzzleDocumentOutcome]
+
+    /// Creates a result.
+    public init(outcomes: [KuzzleDocumentOutcome]) {
+        self.outcomes = outcomes
+    }
+
+    /// The number of operations Kuzzle wrote.
+    public var writtenCount: Int {
+        outcomes.count { $0 == .written }
+    }
+
+    /// The positions and failures of the operations that were not written.
+    public var failures: [(position: Int, failure: KuzzleDocumentFailure)] {
+        outcomes.enumerated().compactMap { position, outcome in
+            if case .failed(let failure) = outcome { (position, failure) } else { nil }
+        }
+    }
+}
+
+/// What happened to one operation of a bulk request.
+public enum KuzzleDocumentOutcome: Sendable, Hashable {
+    /// Kuzzle acknowledged the write.
+    case written
+    /// Kuzzle refused the operation (or the client did not send it, see ``KuzzleDocumentFailure``).
+    case failed(KuzzleDocumentFailure)
+}
+
+/// Why one operation was not written, and what to do about it.
+public struct KuzzleDocumentFailure: Sendable, Hashable, CustomStringConvertible {
+    /// What the caller should do with the operation (kuzzle-api.md §4.4).
+    public enum Disposition: Sendable, Hashable {
+        /// Transient (429, 5xx, mWrite 409): send it again later, with the same id.
+        case retry
+        /// The document will never be accepted as is (400, mWrite 404, ...): dead-letter it.
+        case permanent
+        /// The intended state already holds (import delete 404, import 409): count it as done.
+        case alreadyDone
+    }
+
+    /// The per-document status Kuzzle reported (400 for operations the client refused to send).
+    public var status: Int
+    /// Kuzzle's reason (Elasticsearch's reason or error type for bulk:import).
+    public var reason: String
+    /// What to do with the operation.
+    public var disposition: Disposition
+
+    /// Creates a failure.
+    public init(status: Int, reason: String, disposition: Disposition) {
+        self.status = status
+        self.reason = reason
+        self.disposition = disposition
+    }
+
+    /// `"<status> <disposition>: <reason>"`.
+    public var description: String {
+        "\(status) \(disposition): \(reason)"
+    }
+
+    /// Classifies a per-document status (kuzzle-api.md §4.4).
+    ///
+    /// - 429 and 5xx: retry. 400 and other 4xx: permanent.
+    /// - 404: bulk:mWrite → permanent (the index vanished behind Kuzzle's cache: a configuration issue);
+    ///   import delete → already done; import index/create/update → permanent.
+    /// - 409: bulk:import → already done (create on an existing id, or an external version already newer);
+    ///   bulk:mWrite cannot produce it without versions, so it is retried.
+    /// - A missing or non-error status (0, 1xx–3xx) is treated as retry: nothing proves the document was written.
+    public static func disposition(
+        status: Int,
+        route: KuzzleBulkRoute,
+        action: KuzzleBulkAction
+    ) -> Disposition {
+        switch status {
+        case 404:
+            if route == .importBulk && action == .delete { return .alreadyDone }
+            return .permanent
+        case 409:
+            return route == .importBulk ? .alreadyDone : .retry
+        case 429, 500...599:
+            return .retry
+        case 400...499:
+            return .permanent
+        default:
+            return .retry
+        }
+    }
+}

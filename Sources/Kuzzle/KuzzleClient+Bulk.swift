@@ -1,0 +1,189 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+
+extension KuzzleClient {
+    /// Creates or replaces documents: `POST /{index}/{collection}/_mWrite?strict[&refresh=wait_for][&notify]`.
+    ///
+    /// Every operation must be ``KuzzleBulkAction/index``. mWrite adds no Kuzzle metadata and is idempotent for
+    /// a given `_id`, so a batch may be replayed after any failure.
+    ///
+    /// - Returns: One outcome per operation, by position. With strict, Kuzzle answers 400
+    ///   `api.process.incomplete_multiple_request` listing only the failures; everything else was written and is
+    ///   reported ``KuzzleDocumentOutcome/written``.
+    /// - Throws: ``KuzzleError`` when the request as a whole failed (nothing known to be written), including a
+    ///   body larger than ``KuzzleClientConfiguration/maximumRequestBytes`` (tooLarge, not sent) and an operation
+    ///   whose action is not index (fatal: a caller bug).
+    public func mWrite(
+        index: String,
+        collection: String,
+        operations: [KuzzleBulkOperation],
+        options: KuzzleWriteOptions = KuzzleWriteOptions()
+    ) async throws(KuzzleError) -> KuzzleBulkResult {
+        if let wrong = operations.first(where: { $0.action != .index }) {
+            throw KuzzleError(
+                kind: .fatal,
+                status: nil,
+                id: nil,
+                message: "bulk:mWrite only creates or replaces; operation \"\(wrong.id)\" is \(wrong.action.rawValue)"
+            )
+        }
+        return try await bulk(.mWrite, index: index, collection: collection, operations: operations, options: options)
+    }
+
+    /// Runs Elasticsearch bulk actions: `POST /{index}/{collection}/_bulk?strict[&refresh=wait_for]`.
+    ///
+    /// Kuzzle adds `_kuzzle_info` to index/create payloads. An update's body is the partial document (sent as
+    /// `{"doc":<body>}`); a delete has none.
+    ///
+    /// - Returns: One outcome per operation, by position; a delete of a missing id and a create of an existing id
+    ///   are failures with disposition ``KuzzleDocumentFailure/Disposition/alreadyDone``.
+    /// - Throws: ``KuzzleError`` when the request as a whole failed.
+    public func importBulk(
+        index: String,
+        collection: String,
+        operations: [KuzzleBulkOperation],
+        options: KuzzleWriteOptions = KuzzleWriteOptions()
+    ) async throws(KuzzleError) -> KuzzleBulkResult {
+        try await bulk(.importBulk, index: index, collection: collection, operations: operations, options: options)
+    }
+
+    /// Validates, encodes, sends and decodes one bulk request.
+    private func bulk(
+        _ route: KuzzleBulkRoute,
+        index: String,
+        collection: String,
+        operations: [KuzzleBulkOperation],
+        options: KuzzleWriteOptions
+    ) async throws(KuzzleError) -> KuzzleBulkResult {
+        // Operations Elasticsearch would refuse as a whole bulk are failed here, without being sent.
+        var outcomes = [KuzzleDocumentOutcome](repeating: .written, count: operations.count)
+        var sent: [KuzzleBulkOperation] = []
+        var sentPositions: [Int] = []
+        sent.reserveCapacity(operations.count)
+        sentPositions.reserveCapacity(operations.count)
+        for (position, operation) in operations.enumerated() {
+            if let refusal = Self.refusal(of: operation) {
+                outcomes[position] = .failed(refusal)
+            } else {
+                sent.append(operation)
+                sentPositions.append(position)
+            }
+        }
+        guard !sent.isEmpty else { return KuzzleBulkResult(outcomes: outcomes) }
+
+        let body = try encodeBody(sent, route: route)
+        let answer = try await perform(
+            .POST,
+            Self.pathSegment(index) + Self.pathSegment(collection) + "/" + route.pathSuffix
+                + query(route: route, options: options),
+            body: body,
+            gzipped: configuration.gzipRequests
+        )
+        let sentOutcomes = try decodeBulkAnswer(answer, route: route, sent: sent)
+        for (offset, position) in sentPositions.enumerated() {
+            outcomes[position] = sentOutcomes[offset]
+        }
+        let failed = sentOutcomes.count { $0 != .written }
+        logger.debug(
+            "Kuzzle bulk answered",
+            metadata: [
+                "kuzzle.route": "\(route)", "kuzzle.index": "\(index)", "kuzzle.collection": "\(collection)",
+                "batch.documents": "\(sent.count)", "batch.bytes": "\(body.readableBytes)",
+                "batch.failed": "\(failed)",
+            ]
+        )
+        return KuzzleBulkResult(outcomes: outcomes)
+    }
+
+    /// The body as sent: built, gzip-compressed when configured, and checked against the size limit.
+    ///
+    /// - Throws: ``KuzzleError`` tooLarge when the bytes to send exceed ``KuzzleClientConfiguration/maximumRequestBytes``.
+    func encodeBody(_ sent: [KuzzleBulkOperation], route: KuzzleBulkRoute) throws(KuzzleError) -> ByteBuffer {
+        var body = KuzzleRequestBody.make(sent, route: route)
+        if configuration.gzipRequests {
+            body = try GzipCompressor.compress(body)
+        }
+        guard body.readableBytes <= configuration.maximumRequestBytes else {
+            throw KuzzleError(
+                kind: .tooLarge,
+                status: nil,
+                id: nil,
+                message: "request body of \(body.readableBytes) bytes exceeds maximumRequestBytes "
+                    + "(\(configuration.maximumRequestBytes)); not sent"
+            )
+        }
+        return body
+    }
+
+    /// The query string: `?strict`, then `&refresh=wait_for` and (mWrite) `&notify` when asked.
+    private func query(route: KuzzleBulkRoute, options: KuzzleWriteOptions) -> String {
+        var query = "?strict"
+        if (options.refresh ?? configuration.refresh) == .waitFor { query += "&refresh=wait_for" }
+        if route == .mWrite && options.notify { query += "&notify" }
+        return query
+    }
+
+    /// Why an operation is failed without being sent, or `nil` when it can be sent.
+    static func refusal(of operation: KuzzleBulkOperation) -> KuzzleDocumentFailure? {
+        let idBytes = operation.id.utf8.count
+        if idBytes == 0 {
+            return KuzzleDocumentFailure(status: 400, reason: "empty _id (not sent)", disposition: .permanent)
+        }
+        if idBytes > KuzzleBulkOperation.maximumIDBytes {
+            return KuzzleDocumentFailure(
+                status: 400,
+                reason: "_id of \(idBytes) bytes is longer than 512 bytes (not sent)",
+                disposition: .permanent
+            )
+        }
+        if operation.action.hasBody && operation.body == nil {
+            return KuzzleDocumentFailure(
+                status: 400,
+                reason: "\(operation.action.rawValue) without a body (not sent)",
+                disposition: .permanent
+            )
+        }
+        return nil
+    }
+
+    /// Turns a bulk answer into one outcome per operation sent.
+    ///
+    /// - 2xx: `result.errors` lists the failures. 400 `api.process.incomplete_multiple_request`: `error.errors` does.
+    ///   Anything else is a whole-request failure.
+    /// - Throws: ``KuzzleError``: the classified error; transient when a success answer is unreadable or names a
+    ///   failure that matches no operation sent (replaying the batch is idempotent).
+    func decodeBulkAnswer(
+        _ answer: HTTPAnswer,
+        route: KuzzleBulkRoute,
+        sent: [KuzzleBulkOperation]
+    ) throws(KuzzleError) -> [KuzzleDocumentOutcome] {
+        let failures: [KuzzleItemFailure]
+        switch answer.status {
+        case 200...299:
+            let parsed = try parse(answer) { (scanner) throws(JSONScanError) in
+                try KuzzleBulkAnswerResult.parse(&scanner)
+            }
+            failures = parsed.result?.failures ?? []
+        case 400:
+            let parsed = try? parse(answer) { (scanner) throws(JSONScanError) in try scanner.skipValue() }
+            guard let error = parsed?.error, error.id == "api.process.incomplete_multiple_request",
+                let items = error.items
+            else { throw self.error(from: answer) }
+            failures = items
+        default:
+            throw error(from: answer)
+        }
+        do {
+            return try KuzzleBulkOutcomeMapper(route: route).outcomes(for: sent, failures: failures)
+        } catch {
+            let ids = error.items.prefix(3).map { $0.id ?? "(no id)" }.joined(separator: ", ")
+            throw KuzzleError(
+                kind: .transient,
+                status: answer.status,
+                id: nil,
+                message: "\(error.items.count) failures name no document of the batch (\(ids))"
+            )
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import NIOCore
+
+/// Builds bulk request bodies in one pass, splicing each operation's body bytes in unchanged, and computes their
+/// exact sizes beforehand so a batch accumulator can respect ``KuzzleClientConfiguration/maximumRequestBytes``.
+///
+/// Shapes (kuzzle-api.md §4.1, §4.2):
+/// - bulk:mWrite: `{"documents":[{"_id":"<id>","body":<body>},…]}`
+/// - bulk:import: `{"bulkData":[{"<action>":{"_id":"<id>"}},<body>,…]}` where the body line is absent for delete
+///   and is `{"doc":<body>}` for update.
+///
+/// Size rule: for a batch of n ≥ 1 operations the body has exactly
+/// `fixedOverhead(route:) + Σ encodedSize(of: operation, route:)` bytes (each operation counts one separating comma,
+/// and the fixed overhead is one byte short of the empty envelope to compensate).
+public enum KuzzleRequestBody {
+    /// Bytes of the envelope around the operations, minus one (see the size rule).
+    public static func fixedOverhead(route: KuzzleBulkRoute) -> Int {
+        prefix(route).utf8CodeUnitCount + suffix.utf8CodeUnitCount - 1
+    }
+
+    /// Bytes one operation adds to a body of `route`, including one separating comma.
+    ///
+    /// Constant overhead per document plus the escaped id and the body; O(id length).
+    public static func encodedSize(of operation: KuzzleBulkOperation, route: KuzzleBulkRoute) -> Int {
+        let idBytes = escapedLength(of: operation.id)
+        let bodyBytes = operation.body?.count ?? 4  // a missing body is written as null
+        switch route {
+        case .mWrite:
+            // ,{"_id":"<id>","body":<body>}
+            return 1 + 8 + idBytes + 9 + bodyBytes + 1
+        case .importBulk:
+            // ,{"<action>":{"_id":"<id>"}}  then  ,<body>  or  ,{"doc":<body>}
+            let actionLine = 1 + 2 + operation.action.rawValue.utf8.count + 10 + idBytes + 3
+            switch operation.action {
+            case .delete: return actionLine
+            case .update: return actionLine + 8 + bodyBytes + 1
+            case .index, .create: return actionLine + 1 + bodyBytes
+            }
+        }
+    }
+
+    /// The exact size of the body ``write(_:route:into:)`` produces for `operations`.
+    public static func encodedSize(
+        of operations: some Sequence<KuzzleBulkOperation>,
+        route: KuzzleBulkRoute
+    ) -> Int {
+        var total = fixedOverhead(route: route)
+        var count = 0
+        for operation in operations {
+            total += encodedSize(of: operation, route: route)
+            count += 1
+        }
+        return count == 0 ? total + 1 : total
+    }
+
+    /// Builds the body for `operations` into a new buffer of exactly the right capacity.
+    public static func make(
+        _ operations: some Collection<KuzzleBulkOperation>,
+        route: KuzzleBulkRoute,
+        allocator: ByteBufferAllocator = ByteBufferAllocator()
+    ) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: encodedSize(of: operations, route: route))
+        write(operations, route: route, into: &buffer)
+        return buffer
+    }
+
+    /// Appends the body for `operations` to `buffer`.
+    ///
+    /// - Important: Bodies are written as given; the caller guarantees each is one valid JSON object. For
+    ///   bulk:mWrite every operation is written as create-or-replace whatever its action (``KuzzleClient``
+    ///   refuses other actions before calling this).
+    public static func write(
+        _ operations: some Sequence<KuzzleBulkOperation>,
+        route: KuzzleBulkRoute,
+        into buffer: inout ByteBuffer
+    ) {
+        buffer.writeStaticString(prefix(route))
+        var first = true
+        for operation in operations {
+            if !first { buffer.writeInteger(UInt8(ascii: ",")) }
+            first = false
+            switch route {
+            case .mWrite:
+                buffer.writeStaticString("{\"_id\":\"")
+                writeEscaped(operation.id, into: &buffer)
+                buffer.writeStaticString("\",\"body\":")
+                writeBody(operation.body, into: &buffer)
+                buffer.writeInteger(UInt8(ascii: "}"))
+            case .importBulk:
+                buffer.writeStaticString("{\"")
+                buffer.writeStaticString(actionName(operation.action))
+                buffer.writeStaticString("\":{\"_id\":\"")
+                writeEscaped(operation.id, into: &buffer)
+                buffer.writeStaticString("\"}}")
+                switch operation.action {
+                case .delete:
+                    break
+                case .update:
+                    buffer.writeStaticString(",{\"doc\":")
+                    writeBody(operation.body, into: &buffer)
+                    buffer.writeInteger(UInt8(ascii: "}"))
+                case .index, .create:
+                    buffer.writeInteger(UInt8(ascii: ","))
+                    writeBody(operation.body, into: &buffer)
+                }
+            }
+        }
+        buffer.writeStaticString(suffix)
+    }
+
+    // MARK: - JSON string escaping
+
+    /// The length of `string` once JSON-escaped (without quotes): `"` and `\` take 2 bytes, control characters
+    /// 2 (`\n`, `\r`, `\t`, `\b`, `\f`) or 6 (`\u00XX`), everything else (UTF-8 included) is copied.
+    public static func escapedLength(of string: String) -> Int {
+        var length = 0
+        for byte in string.utf8 {
+            length += escapedWidth(byte)
+        }
+        return length
+    }
+
+    /// Appends `string` JSON-escaped (without quotes).
+    static func writeEscaped(_ string: String, into buffer: inout ByteBuffer) {
+        var needsEscaping = false
+        for byte in string.utf8 where escapedWidth(byte) != 1 {
+            needsEscaping = true
+            break
+        }
+        guard needsEscaping else {
+            buffer.writeString(string)
+            return
+        }
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
+            case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+            case 0x0A: buffer.writeStaticString("\\n")
+            case 0x0D: buffer.writeStaticString("\\r")
+            case 0x09: buffer.writeStaticString("\\t")
+            case 0x08: buffer.writeStaticString("\\b")
+            case 0x0C: buffer.writeStaticString("\\f")
+            case 0x00..<0x20:
+                buffer.writeStaticString("\\u00")
+                buffer.writeInteger(hexDigit(byte >> 4))
+                buffer.writeInteger(hexDigit(byte & 0x0F))
+            default: buffer.writeInteger(byte)
+            }
+        }
+    }
+
+    /// Bytes `byte` takes once escaped.
+    @inline(__always)
+    private static func escapedWidth(_ byte: UInt8) -> Int {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09, 0x08, 0x0C: 2
+        case 0x00..<0x20: 6
+        default: 1
+        }
+    }
+
+    /// A lowercase hex digit.
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
+
+    // MARK: - Pieces
+
+    /// Writes a body, or `null` when missing (never sent: the client refuses such operations first).
+    private static func writeBody(_ body: ArraySlice<UInt8>?, into buffer: inout ByteBuffer) {
+        if let body {
+            buffer.writeBytes(body)
+        } else {
+            buffer.writeStaticString("null")
+        }
+    }
+
+    /// The envelope's opening bytes.
+    private static func prefix(_ route: KuzzleBulkRoute) -> StaticString {
+        switch route {
+        case .mWrite: "{\"documents\":["
+        case .importBulk: "{\"bulkData\":["
+        }
+    }
+
+    /// The envelope's closing bytes.
+    private static let suffix: StaticString = "]}"
+
+    /// An action's name as a static string.
+    private static func actionName(_ action: KuzzleBulkAction) -> StaticString {
+        switch action {
+        case .index: "index"
+        case .create: "create"
+        case .update: "update"
+        case .delete: "delete"
+        }
+    }
+}

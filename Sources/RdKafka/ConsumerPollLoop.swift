@@ -1,0 +1,318 @@
+import CRdKafka
+import Foundation
+import Logging
+import Synchronization
+
+/// The consumer's poll thread: everything that calls `rd_kafka_consumer_poll` or runs inside it.
+///
+/// It polls continuously (heartbeats and `max.poll.interval.ms` never depend on the layer above), copies records,
+/// serves the rebalance callback, drains log/error/statistics events from the main queue and async-commit results
+/// from the commit queue, and finally closes and destroys the client. It never blocks on the reader of
+/// ``KafkaConsumer/events`` (the stream is unbounded; backpressure is the caller pausing partitions), except for the
+/// bounded revocation handshake.
+final class ConsumerPollLoop: Sendable {
+    let configuration: KafkaConsumerConfiguration
+    let logger: Logger
+    let continuation: AsyncStream<KafkaConsumerEvent>.Continuation
+    /// Set by ``KafkaConsumer/close()``; the loop checks it between polls.
+    let stopRequested = Atomic<Bool>(false)
+    /// When the loop last went around (`DispatchTime` nanoseconds; 0 before the first poll): the liveness signal
+    /// behind ``KafkaConsumer/isPolling``.
+    let lastPollNanoseconds = Atomic<UInt64>(0)
+    /// For tests only: while in the future (`DispatchTime` nanoseconds), the loop sleeps instead of polling, to
+    /// simulate a wedged consumer.
+    let testBlockedUntilNanoseconds = Atomic<UInt64>(0)
+    /// Async commits waiting for their result, by the id passed as commit opaque.
+    let pendingCommits = Mutex<(nextID: UInt, waiting: [UInt: CheckedContinuation<Result<Void, KafkaError>, Never>])>(
+        (1, [:])
+    )
+    /// Poll-thread state, in a lock only so the type is checked `Sendable` (it is uncontended).
+    private let confined = Mutex<(pending: [KafkaRecord], everAssigned: Bool)>(([], false))
+    /// Callers of ``KafkaConsumer/close()`` waiting for the end of the shutdown.
+    private let closeWaiters = Mutex<(isDone: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    init(
+        configuration: KafkaConsumerConfiguration,
+        logger: Logger,
+        continuation: AsyncStream<KafkaConsumerEvent>.Continuation
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.continuation = continuation
+    }
+
+    var isCooperative: Bool { configuration.assignmentStrategy == .cooperativeSticky }
+
+    // MARK: - Loop
+
+    /// Runs on the dedicated thread until ``stopRequested``, then shuts down (and destroys `client`).
+    func run(client: ConsumerClient, subscribed: Bool) {
+        let timeout = Int32(max(configuration.pollTimeout.wholeMilliseconds, 1))
+        while !stopRequested.load(ordering: .acquiring) {
+            pollOnce(client: client, timeout: timeout)
+        }
+        shutdown(client: client, subscribed: subscribed)
+    }
+
+    private func pollOnce(client: ConsumerClient, timeout: Int32) {
+        while DispatchTime.now().uptimeNanoseconds < testBlockedUntilNanoseconds.load(ordering: .relaxed) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        lastPollNanoseconds.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
+        serveMainQueue(client: client)
+        serveCommitQueue(client: client, timeout: 0)
+        pollRecords(client: client.handle.pointer, timeout: timeout)
+    }
+
+    /// Polls one message with `timeout`, then drains what is immediately available up to the cap, as one event.
+    private func pollRecords(client: OpaquePointer, timeout: Int32) {
+        guard let first = rd_kafka_consumer_poll(client, timeout) else { return }
+        handle(message: first)
+        var count = 1
+        while count < configuration.maximumRecordsPerEvent, let next = rd_kafka_consumer_poll(client, 0) {
+            handle(message: next)
+            count += 1
+        }
+        flushPendingRecords()
+    }
+
+    /// Copies a message into the pending batch (or reports its error), then frees it.
+    private func handle(message: UnsafeMutablePointer<rd_kafka_message_t>) {
+        defer { rd_kafka_message_destroy(message) }
+        let err = message.pointee.err
+        if err == RD_KAFKA_RESP_ERR_NO_ERROR {
+            let record = RDKafkaMessage.record(from: message)
+            confined.withLock { $0.pending.append(record) }
+        } else if err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+            flushPendingRecords()
+            let text = rd_kafka_message_errstr(message).map { String(cString: $0) }
+            let error = KafkaError.librdkafka(err, message: text)
+            logger.warning("kafka consumer error", metadata: ["kafka.error": "\(error)"])
+            continuation.yield(.error(error))
+        }
+    }
+
+    /// Emits the pending records as one event (keeps records before rebalance events).
+    func flushPendingRecords() {
+        let records = confined.withLock { state -> [KafkaRecord] in
+            defer { state.pending = [] }
+            return state.pending
+        }
+        if !records.isEmpty { continuation.yield(.records(records)) }
+    }
+
+    /// Drains logs, errors and statistics from the main queue.
+    private func serveMainQueue(client: ConsumerClient) {
+        for _ in 0..<1000 {
+            guard let event = rd_kafka_queue_poll(client.mainQueue, 0) else { return }
+            defer { rd_kafka_event_destroy(event) }
+            switch rd_kafka_event_type(event) {
+            case RD_KAFKA_EVENT_LOG:
+                LibrdkafkaLog.forward(logEvent: event, to: logger)
+            case RD_KAFKA_EVENT_ERROR:
+                let error = LibrdkafkaLog.error(fromErrorEvent: event, client: client.handle.pointer)
+                logger.log(level: error.isFatal ? .critical : .warning, "kafka consumer error",
+                    metadata: ["kafka.error": "\(error)"])
+                continuation.yield(.error(error))
+            case RD_KAFKA_EVENT_STATS:
+                guard let json = rd_kafka_event_stats(event) else { break }
+                let bytes = Array(UnsafeRawBufferPointer(start: json, count: strlen(json)))
+                if let statistics = KafkaConsumerStatistics(json: bytes) {
+                    continuation.yield(.statistics(statistics))
+                }
+            default:
+                logger.debug("ignored librdkafka event", metadata: ["librdkafka.event": "\(rd_kafka_event_type(event))"])
+            }
+        }
+    }
+
+    /// Resolves async commits whose results arrived on the commit queue.
+    func serveCommitQueue(client: ConsumerClient, timeout: Int32) {
+        while let event = rd_kafka_queue_poll(client.commitQueue, timeout) {
+            defer { rd_kafka_event_destroy(event) }
+            guard rd_kafka_event_type(event) == RD_KAFKA_EVENT_OFFSET_COMMIT else { continue }
+            let id = UInt(bitPattern: rd_kafka_event_opaque(event))
+            var result: Result<Void, KafkaError> = .success(())
+            let err = rd_kafka_event_error(event)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                result = .failure(.librdkafka(err, message: rd_kafka_event_error_string(event).map { String(cString: $0) }))
+            } else if let failed = RDKafkaTopicPartitionList.entries(of: rd_kafka_event_topic_partition_list(event))
+                .first(where: { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR })
+            {
+                result = .failure(.librdkafka(failed.error, message: "commit of \(failed.partition) failed"))
+            }
+            let waiter = pendingCommits.withLock { $0.waiting.removeValue(forKey: id) }
+            waiter?.resume(returning: result)
+        }
+    }
+
+    // MARK: - Rebalance (runs inside rd_kafka_consumer_poll, on the poll thread)
+
+    /// Handles one rebalance callback: assign, or revoke with the commit handshake, or lost.
+    func rebalance(
+        client: OpaquePointer,
+        err: rd_kafka_resp_err_t,
+        list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+    ) {
+        let partitions = RDKafkaTopicPartitionList.partitions(of: list)
+        let cooperative = rd_kafka_rebalance_protocol(client).map { String(cString: $0) } == "COOPERATIVE"
+        flushPendingRecords()
+        switch err {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            if cooperative {
+                if let error = rd_kafka_incremental_assign(client, list) { report(.consuming(error), "assign") }
+            } else {
+                let assignErr = rd_kafka_assign(client, list)
+                if assignErr != RD_KAFKA_RESP_ERR_NO_ERROR { report(.librdkafka(assignErr), "assign") }
+            }
+            confined.withLock { $0.everAssigned = true }
+            logger.info("kafka partitions assigned", metadata: ["kafka.partitions": "\(partitions)"])
+            continuation.yield(.partitionsAssigned(partitions))
+        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            if rd_kafka_assignment_lost(client) != 0 {
+                logger.warning("kafka partitions lost", metadata: ["kafka.partitions": "\(partitions)"])
+                continuation.yield(.partitionsLost(partitions))
+            } else {
+                revoke(client: client, partitions: partitions)
+            }
+            if cooperative {
+                if let error = rd_kafka_incremental_unassign(client, list) { report(.consuming(error), "unassign") }
+            } else {
+                let unassignErr = rd_kafka_assign(client, nil)
+                if unassignErr != RD_KAFKA_RESP_ERR_NO_ERROR { report(.librdkafka(unassignErr), "unassign") }
+            }
+        default:
+            report(.librdkafka(err), "rebalance")
+            _ = rd_kafka_assign(client, nil)
+        }
+    }
+
+    /// Emits the revocation, waits (bounded) for the layer above, and commits what it returned, synchronously.
+    private func revoke(client: OpaquePointer, partitions: [KafkaTopicPartition]) {
+        logger.info("kafka partitions revoked", metadata: ["kafka.partitions": "\(partitions)"])
+        let revocation = KafkaRevocation(partitions: partitions)
+        guard case .enqueued = continuation.yield(.partitionsRevoked(partitions, revocation)) else {
+            return  // nobody reads events any more: nothing to wait for
+        }
+        guard let offsets = revocation.wait(timeout: configuration.revocationTimeout) else {
+            logger.warning(
+                "kafka revocation not finished in time; releasing partitions without commit",
+                metadata: ["kafka.partitions": "\(partitions)"]
+            )
+            return
+        }
+        guard !offsets.isEmpty else { return }
+        do throws(KafkaError) {
+            try RDKafkaTopicPartitionList.withList(offsets.keys, offsets: offsets) { list throws(KafkaError) in
+                let commitErr = rd_kafka_commit(client, list, 0)
+                if commitErr != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.librdkafka(commitErr) }
+            }
+        } catch {
+            report(error, "commit on revoke")
+        }
+    }
+
+    private func report(_ error: KafkaError, _ operation: String) {
+        logger.error("kafka \(operation) failed", metadata: ["kafka.error": "\(error)"])
+        continuation.yield(.error(error))
+    }
+
+    // MARK: - Shutdown
+
+    /// Leaves the group and frees the client; see ``KafkaConsumer/close()`` for the cooperative-sticky guard.
+    private func shutdown(client: ConsumerClient, subscribed: Bool) {
+        let pointer = client.handle.pointer
+        let mustWaitForAssignment = isCooperative && subscribed
+        if mustWaitForAssignment && !everAssigned {
+            let deadline = ContinuousClock.now + configuration.firstAssignmentWaitOnClose
+            logger.info("kafka cooperative consumer closing before its first assignment; waiting for it")
+            while !everAssigned && ContinuousClock.now < deadline {
+                pollOnce(client: client, timeout: 100)
+            }
+        }
+        flushPendingRecords()
+        let closeErr = rd_kafka_consumer_close(pointer)
+        if closeErr != RD_KAFKA_RESP_ERR_NO_ERROR { report(.librdkafka(closeErr), "close") }
+        serveMainQueue(client: client)
+        client.gate.close()
+        client.gate.waitUntilIdle()
+        serveCommitQueue(client: client, timeout: 0)
+        let abandoned = pendingCommits.withLock { state in
+            defer { state.waiting = [:] }
+            return Array(state.waiting.values)
+        }
+        for waiter in abandoned { waiter.resume(returning: .failure(.closed("commit: the consumer closed first"))) }
+        rd_kafka_queue_destroy(client.commitQueue)
+        rd_kafka_queue_destroy(client.mainQueue)
+        if mustWaitForAssignment && !everAssigned {
+            // librdkafka 2.0.2 asserts in rd_kafka_sticky_assignor_state_destroy (fixed in 2.3.0, #4381) when a
+            // cooperative consumer is destroyed between its JoinGroup and its first assignment. Leaking the handle
+            // (already closed: it left the group) is the only way to keep the process alive.
+            logger.warning("kafka cooperative consumer closed before any assignment: leaking its librdkafka handle")
+        } else {
+            client.handle.destroy()
+        }
+        logger.debug("kafka consumer closed")
+        continuation.finish()
+        let waiters = closeWaiters.withLock { state in
+            state.isDone = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private var everAssigned: Bool { confined.withLock { $0.everAssigned } }
+
+    /// Suspends until the shutdown has finished (returns at once if it already has).
+    func waitUntilClosed() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let isDone = closeWaiters.withLock { state -> Bool in
+                if !state.isDone { state.waiters.append(waiter) }
+                return state.isDone
+            }
+            if isDone { waiter.resume() }
+        }
+    }
+}
+
+/// The C objects of one consumer, created together and destroyed by ``ConsumerPollLoop`` at shutdown.
+///
+/// - Important: `@unchecked Sendable` because it only wraps C handles: the queues are polled from the poll thread
+///   only, `rd_kafka_commit_queue` from other threads is thread-safe in librdkafka, and ``gate`` keeps any caller
+///   from using them after the shutdown destroys them.
+final class ConsumerClient: @unchecked Sendable {
+    let handle: RDKafkaHandle
+    /// Main queue handle (logs, errors, statistics); destroyed before the client.
+    let mainQueue: OpaqueQueue
+    /// Queue that receives async-commit results; destroyed before the client.
+    let commitQueue: OpaqueQueue
+    /// Keeps the handle alive while public methods use it.
+    let gate = HandleGate()
+
+    init(handle: RDKafkaHandle, mainQueue: OpaqueQueue, commitQueue: OpaqueQueue) {
+        self.handle = handle
+        self.mainQueue = mainQueue
+        self.commitQueue = commitQueue
+    }
+}
+
+/// An `rd_kafka_queue_t *`.
+typealias OpaqueQueue = OpaquePointer
+
+/// The C rebalance callback: forwards to the ``ConsumerPollLoop`` passed as the configuration opaque.
+///
+/// - Important: the loop is passed with `Unmanaged.passUnretained`; ``KafkaConsumer`` holds it strongly for its whole
+///   life, and the client is destroyed (by the loop itself) before the loop can go away.
+let consumerRebalanceCallback:
+    @convention(c) (
+        OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+        UnsafeMutableRawPointer?
+    ) -> Void = { client, err, list, opaque in
+        guard let client, let opaque else { return }
+        Unmanaged<ConsumerPollLoop>.fromOpaque(opaque).takeUnretainedValue().rebalance(
+            client: client,
+            err: err,
+            list: list
+        )
+    }

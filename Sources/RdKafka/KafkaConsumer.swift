@@ -1,0 +1,250 @@
+import CRdKafka
+import Foundation
+import Logging
+import Synchronization
+
+/// A consumer-group member over librdkafka that polls on its own thread and reports on ``events``.
+///
+/// Lifecycle: ``init(configuration:logger:)`` creates the client, ``start()`` subscribes and starts the poll thread,
+/// ``close()`` leaves the group and frees everything. The poll thread calls `rd_kafka_consumer_poll` continuously
+/// (never the batch API, which loses messages on rebalance in librdkafka 2.0.2); slow processing is handled by
+/// ``pause(_:)``, never by polling less. Offsets are committed only explicitly (``commit(_:)``, ``commitAsync(_:)``,
+/// or ``KafkaRevocation/finish(committing:)``), as "next offset to read".
+public final class KafkaConsumer: Sendable {
+    /// Everything the consumer reports, in order. The stream is unbounded and ends after ``close()``.
+    ///
+    /// - Important: read it continuously: a ``KafkaConsumerEvent/partitionsRevoked(_:_:)`` holds the poll thread
+    ///   until finished (bounded by ``KafkaConsumerConfiguration/revocationTimeout``), including during ``close()``.
+    public let events: AsyncStream<KafkaConsumerEvent>
+
+    private let configuration: KafkaConsumerConfiguration
+    private let logger: Logger
+    private let loop: ConsumerPollLoop
+    private let client: ConsumerClient
+    private let lifecycle = Mutex<Lifecycle>(.created)
+
+    private enum Lifecycle {
+        case created
+        case running
+        case closing
+    }
+
+    /// Creates the librdkafka consumer (nothing is fetched before ``start()``).
+    /// - Throws: ``KafkaError`` of kind `.configuration` naming the rejected key, or a librdkafka creation error.
+    public init(configuration: KafkaConsumerConfiguration, logger: Logger) throws(KafkaError) {
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "kafka.group"] = "\(configuration.groupID)"
+        self.logger = logger
+        let (stream, continuation) = AsyncStream.makeStream(of: KafkaConsumerEvent.self, bufferingPolicy: .unbounded)
+        self.events = stream
+        let loop = ConsumerPollLoop(configuration: configuration, logger: logger, continuation: continuation)
+        self.loop = loop
+        let eventMask = RD_KAFKA_EVENT_LOG | RD_KAFKA_EVENT_ERROR | RD_KAFKA_EVENT_STATS
+        let handle = try RDKafkaHandle.make(
+            type: RD_KAFKA_CONSUMER,
+            pairs: configuration.librdkafkaProperties,
+            eventMask: Int32(eventMask)
+        ) { conf in
+            rd_kafka_conf_set_rebalance_cb(conf, consumerRebalanceCallback)
+            rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(loop).toOpaque())
+        }
+        guard let mainQueue = rd_kafka_queue_get_main(handle.pointer),
+            let commitQueue = rd_kafka_queue_new(handle.pointer)
+        else {
+            handle.destroy()
+            throw KafkaError(kind: .librdkafka, message: "could not get librdkafka queues")
+        }
+        self.client = ConsumerClient(handle: handle, mainQueue: mainQueue, commitQueue: commitQueue)
+    }
+
+    // MARK: - Lifecycle
+
+    /// Whether the poll thread went around within the last `pollTimeout` + 5 s: `false` before ``start()``, after
+    /// ``close()``, or when the loop is wedged. The daemon's systemd watchdog is fed only while this holds.
+    public var isPolling: Bool {
+        let last = loop.lastPollNanoseconds.load(ordering: .relaxed)
+        guard last > 0, !loop.stopRequested.load(ordering: .relaxed) else { return false }
+        let limit = UInt64(configuration.pollTimeout.components.seconds) * 1_000_000_000
+            + UInt64(configuration.pollTimeout.components.attoseconds / 1_000_000_000) + 5_000_000_000
+        return DispatchTime.now().uptimeNanoseconds - last <= limit
+    }
+
+    /// For tests only: makes the poll thread stop polling for `duration`, as a wedged consumer would.
+    public func _testBlockPolling(for duration: Duration) {
+        let nanoseconds = UInt64(duration.components.seconds) * 1_000_000_000
+            + UInt64(duration.components.attoseconds / 1_000_000_000)
+        loop.testBlockedUntilNanoseconds.store(DispatchTime.now().uptimeNanoseconds + nanoseconds, ordering: .relaxed)
+    }
+
+    /// Subscribes to the configured topics and starts the poll thread. Calling it again does nothing.
+    /// - Throws: ``KafkaError`` if librdkafka rejects the subscription, or `.closed` after ``close()``.
+    public func start() throws(KafkaError) {
+        let shouldStart = try lifecycle.withLock { state throws(KafkaError) -> Bool in
+            switch state {
+            case .created:
+                state = .running
+                return true
+            case .running:
+                return false
+            case .closing:
+                throw KafkaError.closed("start: the consumer is closed")
+            }
+        }
+        guard shouldStart else { return }
+        do throws(KafkaError) {
+            try subscribe()
+        } catch {
+            lifecycle.withLock { $0 = .created }
+            throw error
+        }
+        spawnPollThread(subscribed: true)
+    }
+
+    private func subscribe() throws(KafkaError) {
+        let topics = configuration.topics.map { KafkaTopicPartition(topic: $0, partition: -1) }
+        try RDKafkaTopicPartitionList.withList(topics) { list throws(KafkaError) in
+            let err = rd_kafka_subscribe(client.handle.pointer, list)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError.librdkafka(err, message: "subscribe to \(configuration.topics) failed")
+            }
+        }
+        logger.info("kafka consumer subscribed", metadata: ["kafka.topics": "\(configuration.topics)"])
+    }
+
+    private func spawnPollThread(subscribed: Bool) {
+        let loop = self.loop
+        let client = self.client
+        let thread = Thread { loop.run(client: client, subscribed: subscribed) }
+        thread.name = "kafka-consumer-poll"
+        thread.start()
+    }
+
+    /// Stops polling, leaves the group (revoking partitions through ``events`` as usual) and frees every C object.
+    /// Safe to call more than once and concurrently; every caller returns once the consumer is fully closed.
+    ///
+    /// - Important: librdkafka 2.0.2 aborts the process when a `cooperative-sticky` consumer is destroyed after its
+    ///   group protocol was chosen but before its first assignment (librdkafka#4381, fixed in 2.3.0). So a cooperative
+    ///   consumer that was never assigned keeps polling up to
+    ///   ``KafkaConsumerConfiguration/firstAssignmentWaitOnClose`` for its first assignment before closing; if none
+    ///   came, it leaves the group but deliberately leaks its librdkafka handle (logged as a warning).
+    public func close() async {
+        let wasCreated = lifecycle.withLock { state -> Bool in
+            defer { state = .closing }
+            return state == .created
+        }
+        if wasCreated {
+            loop.stopRequested.store(true, ordering: .releasing)
+            spawnPollThread(subscribed: false)
+        } else {
+            loop.stopRequested.store(true, ordering: .releasing)
+        }
+        await loop.waitUntilClosed()
+    }
+
+    // MARK: - Flow control
+
+    /// Stops fetching from `partitions` (polling continues, so the group membership stays healthy).
+    /// - Throws: ``KafkaError`` if librdkafka refuses, or `.closed`.
+    public func pause(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        try setPaused(partitions, paused: true)
+    }
+
+    /// Resumes fetching from `partitions` after ``pause(_:)``.
+    /// - Throws: ``KafkaError`` if librdkafka refuses, or `.closed`.
+    public func resume(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+        try setPaused(partitions, paused: false)
+    }
+
+    private func setPaused(_ partitions: [KafkaTopicPartition], paused: Bool) throws(KafkaError) {
+        guard !partitions.isEmpty else { return }
+        try client.gate.withHandle(paused ? "pause" : "resume") { () throws(KafkaError) in
+            try RDKafkaTopicPartitionList.withList(partitions) { list throws(KafkaError) in
+                let pointer = client.handle.pointer
+                let err = paused ? rd_kafka_pause_partitions(pointer, list) : rd_kafka_resume_partitions(pointer, list)
+                if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.librdkafka(err) }
+                if let failed = RDKafkaTopicPartitionList.entries(of: list).first(where: { $0.error.rawValue != 0 }) {
+                    throw KafkaError.librdkafka(failed.error, message: "\(paused ? "pause" : "resume") \(failed.partition)")
+                }
+            }
+        }
+    }
+
+    // MARK: - Offsets
+
+    /// Commits `offsets` (next offset to read per partition) and waits for the broker's answer.
+    ///
+    /// Blocks the calling thread for a broker round trip: from async code prefer ``commitAsync(_:)``.
+    /// - Throws: ``KafkaError`` from the broker (e.g. `REBALANCE_IN_PROGRESS`, retriable), or `.closed`.
+    public func commit(_ offsets: [KafkaTopicPartition: Int64]) throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        try client.gate.withHandle("commit") { () throws(KafkaError) in
+            try RDKafkaTopicPartitionList.withList(offsets.keys, offsets: offsets) { list throws(KafkaError) in
+                let err = rd_kafka_commit(client.handle.pointer, list, 0)
+                if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.librdkafka(err) }
+            }
+        }
+    }
+
+    /// Commits `offsets` without blocking a thread; returns once the broker answered (result served by the poll
+    /// thread from a dedicated commit queue).
+    /// - Throws: ``KafkaError`` from the broker, or `.closed` if the consumer closes before the answer.
+    public func commitAsync(_ offsets: [KafkaTopicPartition: Int64]) async throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let result = await withCheckedContinuation { (waiter: CheckedContinuation<Result<Void, KafkaError>, Never>) in
+            do throws(KafkaError) {
+                try client.gate.withHandle("commitAsync") { () throws(KafkaError) in
+                    let id = loop.pendingCommits.withLock { state -> UInt in
+                        defer { state.nextID += 1 }
+                        state.waiting[state.nextID] = waiter
+                        return state.nextID
+                    }
+                    try RDKafkaTopicPartitionList.withList(offsets.keys, offsets: offsets) { list throws(KafkaError) in
+                        let err = rd_kafka_commit_queue(
+                            client.handle.pointer, list, client.commitQueue, nil, UnsafeMutableRawPointer(bitPattern: id))
+                        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                            loop.pendingCommits.withLock { _ = $0.waiting.removeValue(forKey: id) }
+                            throw KafkaError.librdkafka(err)
+                        }
+                    }
+                }
+            } catch {
+                waiter.resume(returning: .failure(error))
+            }
+        }
+        try result.get()
+    }
+
+    /// Reads the group's committed offsets (next offset to read) from the broker; partitions without one are absent.
+    ///
+    /// Blocks the calling thread up to `timeout`; meant for tests and probes.
+    /// - Throws: ``KafkaError`` from the broker or on timeout, or `.closed`.
+    public func committedOffsets(
+        for partitions: [KafkaTopicPartition],
+        timeout: Duration = .seconds(10)
+    ) throws(KafkaError) -> [KafkaTopicPartition: Int64] {
+        try client.gate.withHandle("committedOffsets") { () throws(KafkaError) in
+            try RDKafkaTopicPartitionList.withList(partitions) { list throws(KafkaError) in
+                let err = rd_kafka_committed(client.handle.pointer, list, Int32(timeout.wholeMilliseconds))
+                if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.librdkafka(err) }
+                var offsets: [KafkaTopicPartition: Int64] = [:]
+                for entry in RDKafkaTopicPartitionList.entries(of: list) where entry.offset >= 0 {
+                    offsets[entry.partition] = entry.offset
+                }
+                return offsets
+            }
+        }
+    }
+
+    /// The partitions currently assigned to this member.
+    /// - Throws: ``KafkaError`` from librdkafka, or `.closed`.
+    public func assignment() throws(KafkaError) -> [KafkaTopicPartition] {
+        try client.gate.withHandle("assignment") { () throws(KafkaError) in
+            var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+            let err = rd_kafka_assignment(client.handle.pointer, &list)
+            defer { if let list { rd_kafka_topic_partition_list_destroy(list) } }
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.librdkafka(err) }
+            return RDKafkaTopicPartitionList.partitions(of: list)
+        }
+    }
+}
