@@ -147,7 +147,10 @@ public final class KafkaConsumer: Sendable {
                 let err = paused ? rd_kafka_pause_partitions(pointer, list) : rd_kafka_resume_partitions(pointer, list)
                 if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.librdkafka(err) }
                 if let failed = RDKafkaTopicPartitionList.entries(of: list).first(where: { $0.error.rawValue != 0 }) {
-                    throw KafkaError.librdkafka(failed.error, message: "\(paused ? "pause" : "resume") \(failed.partition)")
+                    throw KafkaError.librdkafka(
+                        failed.error,
+                        message: "\(paused ? "pause" : "resume") \(failed.partition)"
+                    )
                 }
             }
         }
@@ -184,7 +187,12 @@ public final class KafkaConsumer: Sendable {
                     }
                     try RDKafkaTopicPartitionList.withList(offsets.keys, offsets: offsets) { list throws(KafkaError) in
                         let err = rd_kafka_commit_queue(
-                            client.handle.pointer, list, client.commitQueue, nil, UnsafeMutableRawPointer(bitPattern: id))
+                            client.handle.pointer,
+                            list,
+                            client.commitQueue,
+                            nil,
+                            UnsafeMutableRawPointer(bitPattern: id)
+                        )
                         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
                             loop.pendingCommits.withLock { _ = $0.waiting.removeValue(forKey: id) }
                             throw KafkaError.librdkafka(err)

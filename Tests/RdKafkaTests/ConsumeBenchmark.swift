@@ -12,7 +12,11 @@ struct ConsumeBenchmark {
         let bootstrap = try #require(environment["KB_BENCH_BOOTSTRAP"])
         let topic = try #require(environment["KB_BENCH_TOPIC"])
         let count = try #require(Int(environment["KB_BENCH_COUNT"] ?? ""))
-        let configuration = Harness.consumerConfiguration(bootstrap: bootstrap, topic: topic, group: Harness.uniqueName("bench"))
+        let configuration = Harness.consumerConfiguration(
+            bootstrap: bootstrap,
+            topic: topic,
+            group: Harness.uniqueName("bench")
+        )
         let consumer = try KafkaConsumer(configuration: configuration, logger: Harness.logger)
         let clock = ContinuousClock()
         let started = clock.now
@@ -36,8 +40,17 @@ struct ConsumeBenchmark {
         let finished = clock.now
         let wall = (finished - started) / .seconds(1)
         let steady = (finished - (firstRecordAt ?? started)) / .seconds(1)
-        print(String(format: "RDKAFKA_BENCH records=%d bytes=%d wall=%.2fs steady=%.2fs wall_rate=%.0f steady_rate=%.0f",
-            received, bytes, wall, steady, Double(received) / wall, Double(received) / steady))
+        print(
+            String(
+                format: "RDKAFKA_BENCH records=%d bytes=%d wall=%.2fs steady=%.2fs wall_rate=%.0f steady_rate=%.0f",
+                received,
+                bytes,
+                wall,
+                steady,
+                Double(received) / wall,
+                Double(received) / steady
+            )
+        )
         #expect(received >= count)
         await consumer.close()
     }
