@@ -2,7 +2,8 @@
 # Consume throughput on tansu memory:// (behind tagshim): kcat (librdkafka 2.0.2, the floor) vs our RdKafka layer.
 # Produces N (default 200000) ~500-byte messages with kcat to a fresh 4-partition topic, then times a group consume
 # with kcat and with KafkaConsumer (opt-in test ConsumeBenchmark, KB_CONSUME_BENCH=1). Both use a fresh group,
-# auto.offset.reset=earliest, session.timeout.ms=6000, fetch.wait.max.ms=50; "wall" includes the group join.
+# auto.offset.reset=earliest, session.timeout.ms=6000, fetch.wait.max.ms=50; "wall" includes the group join;
+# our layer also prints the rate from its first partitionsAssigned event (comparable to kcat assign mode).
 # Usage: scripts/kafka-consume-bench.sh [N]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
