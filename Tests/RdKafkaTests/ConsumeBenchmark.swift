@@ -48,7 +48,7 @@ struct ConsumeBenchmark {
                 received,
                 bytes,
                 wall,
-                steady,
+                afterAssign,
                 Double(received) / wall,
                 Double(received) / afterAssign
             )
