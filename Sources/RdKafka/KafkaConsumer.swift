@@ -10,6 +10,9 @@ import Synchronization
 /// (never the batch API, which loses messages on rebalance in librdkafka 2.0.2); slow processing is handled by
 /// ``pause(_:)``, never by polling less. Offsets are committed only explicitly (``commit(_:)``, ``commitAsync(_:)``,
 /// or ``KafkaRevocation/finish(committing:)``), as "next offset to read".
+///
+/// - Important: always call ``close()``: the poll thread owns the client and runs until then (dropping the last
+///   reference does not stop it).
 public final class KafkaConsumer: Sendable {
     /// Everything the consumer reports, in order. The stream is unbounded and ends after ``close()``.
     ///
@@ -49,9 +52,11 @@ public final class KafkaConsumer: Sendable {
             rd_kafka_conf_set_rebalance_cb(conf, consumerRebalanceCallback)
             rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(loop).toOpaque())
         }
-        guard let mainQueue = rd_kafka_queue_get_main(handle.pointer),
-            let commitQueue = rd_kafka_queue_new(handle.pointer)
-        else {
+        let mainQueue = rd_kafka_queue_get_main(handle.pointer)
+        let commitQueue = rd_kafka_queue_new(handle.pointer)
+        guard let mainQueue, let commitQueue else {
+            if let mainQueue { rd_kafka_queue_destroy(mainQueue) }
+            if let commitQueue { rd_kafka_queue_destroy(commitQueue) }
             handle.destroy()
             throw KafkaError(kind: .librdkafka, message: "could not get librdkafka queues")
         }
