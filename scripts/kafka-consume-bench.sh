@@ -2,7 +2,8 @@
 # Consume throughput on tansu memory:// (behind tagshim): kcat (librdkafka 2.0.2, the floor) vs our RdKafka layer.
 # Produces N (default 200000) ~500-byte messages with kcat to a fresh 4-partition topic, then times a group consume
 # with kcat and with KafkaConsumer (opt-in test ConsumeBenchmark, KB_CONSUME_BENCH=1). Both use a fresh group,
-# auto.offset.reset=earliest, session.timeout.ms=6000, fetch.wait.max.ms=50; "wall" includes the group join.
+# auto.offset.reset=earliest, session.timeout.ms=6000, fetch.wait.max.ms=50; "wall" includes the group join;
+# our layer also prints the rate from its first partitionsAssigned event (comparable to kcat assign mode).
 # Usage: scripts/kafka-consume-bench.sh [N]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,5 +38,11 @@ got=$(kcat -C -b "$BS" -G "kcat-$TOPIC" -X auto.offset.reset=earliest -X session
 end=$(date +%s.%N)
 echo "bench: kcat group consume: $got records, $(python3 -c "print(f'{$got/($end-$start):.0f} msg/s wall incl. join ({$end-$start:.2f} s)')")"
 
+start=$(date +%s.%N)
+got=$(kcat -C -b "$BS" -t "$TOPIC" -o beginning -X fetch.wait.max.ms=50 -e -q -f '\n' | wc -l)
+end=$(date +%s.%N)
+echo "bench: kcat assign consume (no group, no join): $got records, $(python3 -c "print(f'{$got/($end-$start):.0f} msg/s ({$end-$start:.2f} s)')")"
+
+swift build --build-tests >/dev/null
 KB_CONSUME_BENCH=1 KB_BENCH_BOOTSTRAP="$BS" KB_BENCH_TOPIC="$TOPIC" KB_BENCH_COUNT="$N" KB_TEST_BROKERS= \
-    swift test --filter ConsumeBenchmark 2>&1 | grep RDKAFKA_BENCH | sed 's/^/bench: RdKafka KafkaConsumer: /'
+    swift test --skip-build --filter ConsumeBenchmark 2>&1 | grep RDKAFKA_BENCH | sed 's/^/bench: RdKafka KafkaConsumer: /'

@@ -111,8 +111,11 @@ final class ConsumerPollLoop: Sendable {
                 LibrdkafkaLog.forward(logEvent: event, to: logger)
             case RD_KAFKA_EVENT_ERROR:
                 let error = LibrdkafkaLog.error(fromErrorEvent: event, client: client.handle.pointer)
-                logger.log(level: error.isFatal ? .critical : .warning, "kafka consumer error",
-                    metadata: ["kafka.error": "\(error)"])
+                logger.log(
+                    level: error.isFatal ? .critical : .warning,
+                    "kafka consumer error",
+                    metadata: ["kafka.error": "\(error)"]
+                )
                 continuation.yield(.error(error))
             case RD_KAFKA_EVENT_STATS:
                 guard let json = rd_kafka_event_stats(event) else { break }
@@ -121,7 +124,10 @@ final class ConsumerPollLoop: Sendable {
                     continuation.yield(.statistics(statistics))
                 }
             default:
-                logger.debug("ignored librdkafka event", metadata: ["librdkafka.event": "\(rd_kafka_event_type(event))"])
+                logger.debug(
+                    "ignored librdkafka event",
+                    metadata: ["librdkafka.event": "\(rd_kafka_event_type(event))"]
+                )
             }
         }
     }
@@ -135,7 +141,9 @@ final class ConsumerPollLoop: Sendable {
             var result: Result<Void, KafkaError> = .success(())
             let err = rd_kafka_event_error(event)
             if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                result = .failure(.librdkafka(err, message: rd_kafka_event_error_string(event).map { String(cString: $0) }))
+                result = .failure(
+                    .librdkafka(err, message: rd_kafka_event_error_string(event).map { String(cString: $0) })
+                )
             } else if let failed = RDKafkaTopicPartitionList.entries(of: rd_kafka_event_topic_partition_list(event))
                 .first(where: { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR })
             {

@@ -10,6 +10,9 @@ import Synchronization
 /// (never the batch API, which loses messages on rebalance in librdkafka 2.0.2); slow processing is handled by
 /// ``pause(_:)``, never by polling less. Offsets are committed only explicitly (``commit(_:)``, ``commitAsync(_:)``,
 /// or ``KafkaRevocation/finish(committing:)``), as "next offset to read".
+///
+/// - Important: always call ``close()``: the poll thread owns the client and runs until then (dropping the last
+///   reference does not stop it).
 public final class KafkaConsumer: Sendable {
     /// Everything the consumer reports, in order. The stream is unbounded and ends after ``close()``.
     ///
@@ -49,9 +52,11 @@ public final class KafkaConsumer: Sendable {
             rd_kafka_conf_set_rebalance_cb(conf, consumerRebalanceCallback)
             rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(loop).toOpaque())
         }
-        guard let mainQueue = rd_kafka_queue_get_main(handle.pointer),
-            let commitQueue = rd_kafka_queue_new(handle.pointer)
-        else {
+        let mainQueue = rd_kafka_queue_get_main(handle.pointer)
+        let commitQueue = rd_kafka_queue_new(handle.pointer)
+        guard let mainQueue, let commitQueue else {
+            if let mainQueue { rd_kafka_queue_destroy(mainQueue) }
+            if let commitQueue { rd_kafka_queue_destroy(commitQueue) }
             handle.destroy()
             throw KafkaError(kind: .librdkafka, message: "could not get librdkafka queues")
         }
@@ -164,7 +169,10 @@ public final class KafkaConsumer: Sendable {
                 let err = paused ? rd_kafka_pause_partitions(pointer, list) : rd_kafka_resume_partitions(pointer, list)
                 if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.librdkafka(err) }
                 if let failed = RDKafkaTopicPartitionList.entries(of: list).first(where: { $0.error.rawValue != 0 }) {
-                    throw KafkaError.librdkafka(failed.error, message: "\(paused ? "pause" : "resume") \(failed.partition)")
+                    throw KafkaError.librdkafka(
+                        failed.error,
+                        message: "\(paused ? "pause" : "resume") \(failed.partition)"
+                    )
                 }
             }
         }
@@ -201,7 +209,12 @@ public final class KafkaConsumer: Sendable {
                     }
                     try RDKafkaTopicPartitionList.withList(offsets.keys, offsets: offsets) { list throws(KafkaError) in
                         let err = rd_kafka_commit_queue(
-                            client.handle.pointer, list, client.commitQueue, nil, UnsafeMutableRawPointer(bitPattern: id))
+                            client.handle.pointer,
+                            list,
+                            client.commitQueue,
+                            nil,
+                            UnsafeMutableRawPointer(bitPattern: id)
+                        )
                         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
                             loop.pendingCommits.withLock { _ = $0.waiting.removeValue(forKey: id) }
                             throw KafkaError.librdkafka(err)

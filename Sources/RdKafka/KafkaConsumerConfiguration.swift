@@ -28,7 +28,8 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var sessionTimeout: Duration = .seconds(45)
     /// `max.poll.interval.ms`. The consumer polls continuously, so this only bounds a stuck revocation. Default: 300 s.
     public var maximumPollInterval: Duration = .seconds(300)
-    /// `statistics.interval.ms`: how often ``KafkaConsumerEvent/statistics(_:)`` is emitted; `nil` disables. Default: nil.
+    /// `statistics.interval.ms`: how often ``KafkaConsumerEvent/statistics(_:)`` is emitted; `nil` disables.
+    /// Default: nil.
     public var statisticsInterval: Duration? = nil
     /// How long a revocation waits for ``KafkaRevocation/finish(committing:)`` before letting partitions go
     /// without committing. Default: 10 s.

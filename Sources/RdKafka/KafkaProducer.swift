@@ -51,14 +51,18 @@ public final class KafkaProducer: Sendable {
         value: [UInt8]?,
         headers: [KafkaHeader] = []
     ) async throws(KafkaError) -> Delivery {
-        let result = await withCheckedContinuation { (waiter: CheckedContinuation<Result<Delivery, KafkaError>, Never>) in
+        let result = await withCheckedContinuation {
+            (waiter: CheckedContinuation<Result<Delivery, KafkaError>, Never>) in
             do throws(KafkaError) {
                 try client.gate.withHandle("send") { () throws(KafkaError) in
                     let id = state.register(waiter)
                     let err = produce(topic: topic, key: key, value: value, headers: headers, id: id)
                     if err != RD_KAFKA_RESP_ERR_NO_ERROR {
                         _ = state.take(id)
-                        throw KafkaError.librdkafka(err, message: "produce to \(topic) refused: \(String(cString: rd_kafka_err2str(err)))")
+                        throw KafkaError.librdkafka(
+                            err,
+                            message: "produce to \(topic) refused: \(String(cString: rd_kafka_err2str(err)))"
+                        )
                     }
                 }
             } catch {
@@ -88,8 +92,16 @@ public final class KafkaProducer: Sendable {
         let err = key.withOptionalBytes { keyBytes in
             value.withOptionalBytes { valueBytes in
                 kb_rdkafka_produce(
-                    client.handle.pointer, topic, -1, keyBytes, key?.count ?? 0, valueBytes, value?.count ?? 0,
-                    headerList, UnsafeMutableRawPointer(bitPattern: id))
+                    client.handle.pointer,
+                    topic,
+                    -1,
+                    keyBytes,
+                    key?.count ?? 0,
+                    valueBytes,
+                    value?.count ?? 0,
+                    headerList,
+                    UnsafeMutableRawPointer(bitPattern: id)
+                )
             }
         }
         if err != RD_KAFKA_RESP_ERR_NO_ERROR, let headerList { rd_kafka_headers_destroy(headerList) }
@@ -105,7 +117,10 @@ public final class KafkaProducer: Sendable {
                 try client.gate.withHandle("flush") { () throws(KafkaError) in
                     let err = rd_kafka_flush(client.handle.pointer, Int32(timeout.wholeMilliseconds))
                     if err == RD_KAFKA_RESP_ERR__TIMED_OUT {
-                        throw KafkaError(kind: .timedOut, message: "flush: \(rd_kafka_outq_len(client.handle.pointer)) messages still in flight")
+                        throw KafkaError(
+                            kind: .timedOut,
+                            message: "flush: \(rd_kafka_outq_len(client.handle.pointer)) messages still in flight"
+                        )
                     } else if err != RD_KAFKA_RESP_ERR_NO_ERROR {
                         throw KafkaError.librdkafka(err)
                     }

@@ -23,7 +23,9 @@ final class ProducerClient: @unchecked Sendable {
 final class ProducerState: Sendable {
     let logger: Logger
     let stopRequested = Atomic<Bool>(false)
-    private let waiting = Mutex<(nextID: UInt, byID: [UInt: CheckedContinuation<Result<KafkaProducer.Delivery, KafkaError>, Never>])>((1, [:]))
+    private let waiting = Mutex<
+        (nextID: UInt, byID: [UInt: CheckedContinuation<Result<KafkaProducer.Delivery, KafkaError>, Never>])
+    >((1, [:]))
     private let closed = Mutex<(isDone: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     init(logger: Logger) {
@@ -87,7 +89,11 @@ final class ProducerState: Sendable {
                 LibrdkafkaLog.forward(logEvent: event, to: logger)
             case RD_KAFKA_EVENT_ERROR:
                 let error = LibrdkafkaLog.error(fromErrorEvent: event, client: client.handle.pointer)
-                logger.log(level: error.isFatal ? .critical : .warning, "kafka producer error", metadata: ["kafka.error": "\(error)"])
+                logger.log(
+                    level: error.isFatal ? .critical : .warning,
+                    "kafka producer error",
+                    metadata: ["kafka.error": "\(error)"]
+                )
             default:
                 break
             }

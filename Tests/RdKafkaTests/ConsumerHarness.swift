@@ -43,7 +43,10 @@ enum Harness {
         bootstrap: String,
         startingAt first: Int = 0
     ) async throws -> [String] {
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: bootstrap), logger: logger)
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: bootstrap),
+            logger: logger
+        )
         let values = (first..<(first + count)).map { "value-\($0)" }
         do {
             try await sendAll(values, first: first, topic: topic, producer: producer)

@@ -5,8 +5,10 @@ import Testing
     @Test func statisticsKeepFetchedPartitionsAndTreatMinusOneAsUnknown() throws {
         let json = """
             {"name":"c","topics":{"events":{"partitions":{
-              "0":{"fetch_state":"active","consumer_lag":12,"committed_offset":30,"next_offset":42,"hi_offset":42,"fetchq_cnt":5},
-              "1":{"fetch_state":"active","consumer_lag":-1,"committed_offset":-1001,"next_offset":-1001,"hi_offset":-1,"fetchq_cnt":0},
+              "0":{"fetch_state":"active","consumer_lag":12,"committed_offset":30,
+                   "next_offset":42,"hi_offset":42,"fetchq_cnt":5},
+              "1":{"fetch_state":"active","consumer_lag":-1,"committed_offset":-1001,
+                   "next_offset":-1001,"hi_offset":-1,"fetchq_cnt":0},
               "2":{"fetch_state":"none","consumer_lag":-1,"committed_offset":-1001,"fetchq_cnt":0},
               "-1":{"fetch_state":"none","consumer_lag":-1,"fetchq_cnt":0}}}}}
             """

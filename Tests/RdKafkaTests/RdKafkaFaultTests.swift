@@ -5,16 +5,23 @@ import Synchronization
 import Testing
 
 extension RdKafkaIntegrationTests {
-    @Test("a whole-cluster outage of 8 s is survived without losing a record",
-        arguments: TestBroker.selectedWithFaultInjection)
+    @Test(
+        "a whole-cluster outage of 8 s is survived without losing a record",
+        arguments: TestBroker.selectedWithFaultInjection
+    )
     func brokerOutageLosesNothing(broker: TestBroker) async throws {
         let bootstrap = try broker.bootstrap()
         let topic = Harness.uniqueName("outage")
         try await Harness.createTopic(topic, on: broker)
         try await Harness.produce(50, to: topic, bootstrap: bootstrap)
         let consumer = try KafkaConsumer(
-            configuration: Harness.consumerConfiguration(bootstrap: bootstrap, topic: topic, group: Harness.uniqueName("g")),
-            logger: Harness.logger)
+            configuration: Harness.consumerConfiguration(
+                bootstrap: bootstrap,
+                topic: topic,
+                group: Harness.uniqueName("g")
+            ),
+            logger: Harness.logger
+        )
         let collector = EventCollector(consumer: consumer, commit: .syncPerBatch)
         try consumer.start()
         #expect(await Harness.eventually(timeout: .seconds(30)) { collector.records.count >= 50 })
@@ -26,22 +33,58 @@ extension RdKafkaIntegrationTests {
         try MockControl.send("up -1")
         _ = try await produced
 
-        #expect(await Harness.eventually(timeout: .seconds(60)) { Set(collector.records.compactMap(\.value)).count >= 100 })
+        #expect(
+            await Harness.eventually(timeout: .seconds(60)) { Set(collector.records.compactMap(\.value)).count >= 100 }
+        )
         let values = Set(collector.records.compactMap { $0.value.map { String(decoding: $0, as: UTF8.self) } })
         #expect(values == Set((0..<100).map { "value-\($0)" }))
         await consumer.close()
         await collector.finished()
     }
 
-    @Test("a cooperative-sticky consumer closed right after start (before any assignment) does not abort",
-        arguments: TestBroker.selected)
+    @Test(
+        "a member fenced by the coordinator reports its partitions lost (no commit) and is assigned again",
+        arguments: TestBroker.selectedWithFaultInjection
+    )
+    func fencedMemberReportsPartitionsLost(broker: TestBroker) async throws {
+        let bootstrap = try broker.bootstrap()
+        let topic = Harness.uniqueName("lost")
+        try await Harness.createTopic(topic, on: broker)
+        try await Harness.produce(4, to: topic, bootstrap: bootstrap)
+        let consumer = try KafkaConsumer(
+            configuration: Harness.consumerConfiguration(
+                bootstrap: bootstrap,
+                topic: topic,
+                group: Harness.uniqueName("g")
+            ),
+            logger: Harness.logger
+        )
+        let collector = EventCollector(consumer: consumer, commit: .syncPerBatch)
+        try consumer.start()
+        #expect(await Harness.eventually(timeout: .seconds(30)) { collector.assigned.count == 4 })
+
+        try MockControl.send("err 12 25 1")  // next Heartbeat: UNKNOWN_MEMBER_ID
+        #expect(await Harness.eventually(timeout: .seconds(20)) { collector.state.withLock { $0.lostEvents } >= 1 })
+        #expect(await Harness.eventually(timeout: .seconds(30)) { collector.assigned.count == 4 })
+        await consumer.close()
+        await collector.finished()
+    }
+
+    @Test(
+        "a cooperative-sticky consumer closed right after start (before any assignment) does not abort",
+        arguments: TestBroker.selected
+    )
     func cooperativeCloseBeforeFirstAssignment(broker: TestBroker) async throws {
         let bootstrap = try broker.bootstrap()
         let topic = Harness.uniqueName("coop")
         try await Harness.createTopic(topic, on: broker)
         try await Harness.produce(1, to: topic, bootstrap: bootstrap)
         let configuration = Harness.consumerConfiguration(
-            bootstrap: bootstrap, topic: topic, group: Harness.uniqueName("g"), strategy: .cooperativeSticky)
+            bootstrap: bootstrap,
+            topic: topic,
+            group: Harness.uniqueName("g"),
+            strategy: .cooperativeSticky
+        )
         let consumer = try KafkaConsumer(configuration: configuration, logger: Harness.logger)
         let collector = EventCollector(consumer: consumer)
         try consumer.start()
@@ -52,8 +95,10 @@ extension RdKafkaIntegrationTests {
         #expect(collector.state.withLock { $0.rebalances } >= 1)
     }
 
-    @Test("a cooperative-sticky consumer stuck between JoinGroup and SyncGroup closes without aborting",
-        arguments: TestBroker.selectedWithFaultInjection)
+    @Test(
+        "a cooperative-sticky consumer stuck between JoinGroup and SyncGroup closes without aborting",
+        arguments: TestBroker.selectedWithFaultInjection
+    )
     func cooperativeCloseWhileSyncGroupFails(broker: TestBroker) async throws {
         let bootstrap = try broker.bootstrap()
         let topic = Harness.uniqueName("coopstuck")
@@ -63,7 +108,11 @@ extension RdKafkaIntegrationTests {
         try MockControl.send("err 14 27 1000")
         defer { try? MockControl.send("clear 14") }
         var configuration = Harness.consumerConfiguration(
-            bootstrap: bootstrap, topic: topic, group: Harness.uniqueName("g"), strategy: .cooperativeSticky)
+            bootstrap: bootstrap,
+            topic: topic,
+            group: Harness.uniqueName("g"),
+            strategy: .cooperativeSticky
+        )
         configuration.firstAssignmentWaitOnClose = .seconds(2)
         let consumer = try KafkaConsumer(configuration: configuration, logger: Harness.logger)
         let collector = EventCollector(consumer: consumer)
@@ -83,7 +132,9 @@ extension RdKafkaIntegrationTests {
         }
         #expect(error.kind == .configuration)
         #expect(error.configurationKey == "session.timeout.ms")
-        #expect(error.description.hasPrefix("kafka.properties.session.timeout.ms: librdkafka rejected value \"banana\""))
+        #expect(
+            error.description.hasPrefix("kafka.properties.session.timeout.ms: librdkafka rejected value \"banana\"")
+        )
 
         var unknown = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:1")
         unknown.properties["no.such.property"] = "1"

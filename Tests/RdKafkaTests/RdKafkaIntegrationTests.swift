@@ -8,15 +8,21 @@ import Testing
 /// `KB_TEST_BROKERS` (default `mock,tansu`). Every test uses a unique topic and group.
 @Suite(.serialized, .timeLimit(.minutes(8)), .enabled(if: !TestBroker.selected.isEmpty, "KB_TEST_BROKERS is empty"))
 struct RdKafkaIntegrationTests {
-    @Test("a group member consumes every record and its synchronous commit is what the broker stores",
-        arguments: TestBroker.selected)
+    @Test(
+        "a group member consumes every record and its synchronous commit is what the broker stores",
+        arguments: TestBroker.selected
+    )
     func groupConsumeAndCommit(broker: TestBroker) async throws {
         let bootstrap = try broker.bootstrap()
         let topic = Harness.uniqueName("consume")
         try await Harness.createTopic(topic, on: broker)
         let values = try await Harness.produce(60, to: topic, bootstrap: bootstrap)
 
-        var configuration = Harness.consumerConfiguration(bootstrap: bootstrap, topic: topic, group: Harness.uniqueName("g"))
+        var configuration = Harness.consumerConfiguration(
+            bootstrap: bootstrap,
+            topic: topic,
+            group: Harness.uniqueName("g")
+        )
         configuration.statisticsInterval = .milliseconds(500)
         let consumer = try KafkaConsumer(configuration: configuration, logger: Harness.logger)
         let collector = EventCollector(consumer: consumer)
@@ -42,8 +48,10 @@ struct RdKafkaIntegrationTests {
         await collector.finished()
     }
 
-    @Test("a restarted member resumes exactly at the committed offsets: nothing missing, nothing twice",
-        arguments: TestBroker.selected)
+    @Test(
+        "a restarted member resumes exactly at the committed offsets: nothing missing, nothing twice",
+        arguments: TestBroker.selected
+    )
     func restartResumesAtCommittedOffset(broker: TestBroker) async throws {
         let bootstrap = try broker.bootstrap()
         let topic = Harness.uniqueName("resume")
@@ -76,14 +84,20 @@ struct RdKafkaIntegrationTests {
         #expect(Set(firstValues + secondValues).count == values.count)
     }
 
-    @Test("two members split the partitions and one gets them all back when the other leaves",
-        arguments: TestBroker.selected)
+    @Test(
+        "two members split the partitions and one gets them all back when the other leaves",
+        arguments: TestBroker.selected
+    )
     func twoMembersSplitAndRecover(broker: TestBroker) async throws {
         let bootstrap = try broker.bootstrap()
         let topic = Harness.uniqueName("split")
         try await Harness.createTopic(topic, on: broker)
         try await Harness.produce(8, to: topic, bootstrap: bootstrap)
-        let configuration = Harness.consumerConfiguration(bootstrap: bootstrap, topic: topic, group: Harness.uniqueName("g"))
+        let configuration = Harness.consumerConfiguration(
+            bootstrap: bootstrap,
+            topic: topic,
+            group: Harness.uniqueName("g")
+        )
 
         let first = try KafkaConsumer(configuration: configuration, logger: Harness.logger)
         let firstCollector = EventCollector(consumer: first, commit: .syncPerBatch)
@@ -108,14 +122,20 @@ struct RdKafkaIntegrationTests {
         await firstCollector.finished()
     }
 
-    @Test("paused partitions deliver nothing while polling continues, and deliver after resume",
-        arguments: TestBroker.selected)
+    @Test(
+        "paused partitions deliver nothing while polling continues, and deliver after resume",
+        arguments: TestBroker.selected
+    )
     func pauseAndResume(broker: TestBroker) async throws {
         let bootstrap = try broker.bootstrap()
         let topic = Harness.uniqueName("pause")
         try await Harness.createTopic(topic, on: broker)
         try await Harness.produce(20, to: topic, bootstrap: bootstrap)
-        var configuration = Harness.consumerConfiguration(bootstrap: bootstrap, topic: topic, group: Harness.uniqueName("g"))
+        var configuration = Harness.consumerConfiguration(
+            bootstrap: bootstrap,
+            topic: topic,
+            group: Harness.uniqueName("g")
+        )
         configuration.statisticsInterval = .milliseconds(300)
         let consumer = try KafkaConsumer(configuration: configuration, logger: Harness.logger)
         let collector = EventCollector(consumer: consumer)
@@ -139,13 +159,18 @@ struct RdKafkaIntegrationTests {
         await collector.finished()
     }
 
-    @Test("headers (binary and null values), binary keys and tombstones round-trip unchanged",
-        arguments: TestBroker.selected)
+    @Test(
+        "headers (binary and null values), binary keys and tombstones round-trip unchanged",
+        arguments: TestBroker.selected
+    )
     func headersAndTombstonesRoundTrip(broker: TestBroker) async throws {
         let bootstrap = try broker.bootstrap()
         let topic = Harness.uniqueName("headers")
         try await Harness.createTopic(topic, on: broker)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: bootstrap), logger: Harness.logger)
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: bootstrap),
+            logger: Harness.logger
+        )
         let binaryKey: [UInt8] = [0x00, 0xFF, 0xFE, 0x80]
         let headers = [
             KafkaHeader(name: "trace", value: Array("abc".utf8)),
@@ -158,8 +183,13 @@ struct RdKafkaIntegrationTests {
         await producer.close()
 
         let consumer = try KafkaConsumer(
-            configuration: Harness.consumerConfiguration(bootstrap: bootstrap, topic: topic, group: Harness.uniqueName("g")),
-            logger: Harness.logger)
+            configuration: Harness.consumerConfiguration(
+                bootstrap: bootstrap,
+                topic: topic,
+                group: Harness.uniqueName("g")
+            ),
+            logger: Harness.logger
+        )
         let collector = EventCollector(consumer: consumer)
         try consumer.start()
         #expect(await Harness.eventually(timeout: .seconds(30)) { collector.records.count >= 2 })
@@ -167,7 +197,9 @@ struct RdKafkaIntegrationTests {
         await collector.finished()
 
         let records = collector.records
-        let deleted = try #require(records.first { $0.partition == tombstone.partition && $0.offset == tombstone.offset })
+        let deleted = try #require(
+            records.first { $0.partition == tombstone.partition && $0.offset == tombstone.offset }
+        )
         #expect(deleted.value == nil)
         #expect(deleted.key == binaryKey)
         #expect(deleted.headers == headers)

@@ -22,9 +22,10 @@ enum TestBroker: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// The bootstrap servers; records a failure (never a silent skip) when the variable is missing.
     func bootstrap(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let value = ProcessInfo.processInfo.environment[bootstrapVariable] ?? ""
+        let hint = "run `bash scripts/brokers.sh start && set -a && . .run/brokers.env && set +a`"
         try #require(
             !value.isEmpty,
-            "\(bootstrapVariable) is not set: run `bash scripts/brokers.sh start && set -a && . .run/brokers.env && set +a` or set KB_TEST_BROKERS",
+            "\(bootstrapVariable) is not set: \(hint), or choose brokers with KB_TEST_BROKERS",
             sourceLocation: sourceLocation
         )
         return value

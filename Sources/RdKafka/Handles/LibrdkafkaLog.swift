@@ -3,7 +3,9 @@ import Logging
 
 /// Forwards librdkafka's queued log and error events to swift-log, on the thread that polls them.
 enum LibrdkafkaLog {
-    /// Logs one `RD_KAFKA_EVENT_LOG` event (syslog levels: 0-2 critical, 3 error, 4 warning, 5 notice, 6 info, 7 debug).
+    /// Logs one `RD_KAFKA_EVENT_LOG` event.
+    ///
+    /// Syslog levels map as: 0-2 critical, 3 error, 4 warning, 5 notice, 6 info, 7 debug.
     static func forward(logEvent event: OpaquePointer, to logger: Logger) {
         var facility: UnsafePointer<CChar>?
         var text: UnsafePointer<CChar>?
