@@ -26,6 +26,17 @@ struct EnvelopeAndRoutingTests {
         }
     }
 
+    @Test("X-Kuzzle-Volatile is echoed as volatile; a header that is not a JSON object is refused with 400")
+    func volatileHeader() async throws {
+        try await withStandIn { (server: StandInServer) async throws in
+            let echoed = try await server.send(.GET, "/_now", headers: [("X-Kuzzle-Volatile", #"{"from":"bridge"}"#)])
+            #expect((echoed.json["volatile"] as? [String: Any])?["from"] as? String == "bridge")
+            let refused = try await server.send(.GET, "/_now", headers: [("X-Kuzzle-Volatile", "nope")])
+            #expect(refused.status == 400)
+            #expect(refused.errorID == "network.http.volatile_parse_failed")
+        }
+    }
+
     @Test("An unknown path is an enveloped 404 url_not_found with a null controller")
     func unknownPathIs404() async throws {
         try await withStandIn { (server: StandInServer) async throws in

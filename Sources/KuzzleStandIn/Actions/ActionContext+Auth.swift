@@ -1,5 +1,5 @@
-import Synchronization
 import NIOCore
+import Synchronization
 
 extension ActionContext {
     /// auth:login with the local strategy → `{"_id","jwt","expiresAt","ttl"}`.

@@ -1,5 +1,5 @@
-import Synchronization
 import NIOCore
+import Synchronization
 
 extension ActionContext {
     /// document:get → `{"_id","_source","_version"}`, or 404 `services.storage.not_found`.

@@ -1,5 +1,5 @@
-import Synchronization
 import NIOCore
+import Synchronization
 
 extension ActionContext {
     /// One mWrite document after Kuzzle's and Elasticsearch's checks.

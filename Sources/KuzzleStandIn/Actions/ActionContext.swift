@@ -1,5 +1,5 @@
-import Synchronization
 import NIOCore
+import Synchronization
 
 /// One request being executed by an action, with helpers shared by every action.
 struct ActionContext: Sendable {

@@ -1,6 +1,6 @@
-import Synchronization
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Reads one request at a time, runs it through the ``RequestProcessor`` (faults included) and answers.
 final class StandInHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
@@ -166,12 +166,7 @@ final class StandInHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         for parameter in parts.dropFirst() where parameter.hasPrefix("charset=") {
             let charset = parameter.dropFirst("charset=".count).trimmingCharacters(in: "\"")
             if charset != "utf-8" && charset != "utf8" {
-                return KuzzleErrorReply(
-                    status: 400,
-                    id: "network.http.unsupported_charset",
-                    message: "Unsupported charset \"\(charset)\".",
-                    props: [charset]
-                )
+                return .unsupportedCharset(charset)
             }
         }
         return nil
