@@ -30,11 +30,12 @@ extension ActionContext {
         state.countReceived(.bulkImport, operations.count)
 
         let now = Int(StandInState.now())
+        let rejections = state.faults.withLock { $0.rejections }
         var outcomes: [ImportOutcome] = []
         outcomes.reserveCapacity(operations.count)
         for operation in operations {
             if let payload = operation.payload, operation.verb == .index || operation.verb == .create,
-                let rejection = documentRejection(payload, id: operation.id)
+                let rejection = documentRejection(payload, id: operation.id, rules: rejections)
             {
                 outcomes.append(
                     .failure(operation, status: 400, error: (rejection.type, rejection.reason), source: payload)
