@@ -131,7 +131,11 @@ public struct KuzzleErrorReply: Error, Sendable, Hashable {
 
 extension KuzzleErrorReply {
     static func requestTooLarge() -> KuzzleErrorReply {
-        KuzzleErrorReply(status: 413, id: "network.http.request_too_large", message: "Maximum HTTP request size exceeded.")
+        KuzzleErrorReply(
+            status: 413,
+            id: "network.http.request_too_large",
+            message: "Maximum HTTP request size exceeded."
+        )
     }
 
     static func urlNotFound(_ path: String) -> KuzzleErrorReply {

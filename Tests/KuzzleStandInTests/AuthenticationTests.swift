@@ -16,7 +16,11 @@ struct AuthenticationTests {
         return configuration
     }
 
-    private func login(_ server: StandInServer, expiresIn: String? = nil, token: String? = nil) async throws -> TestResponse {
+    private func login(
+        _ server: StandInServer,
+        expiresIn: String? = nil,
+        token: String? = nil
+    ) async throws -> TestResponse {
         let query = expiresIn.map { "?expiresIn=\($0)" } ?? ""
         return try await server.send(
             .POST,
@@ -58,8 +62,10 @@ struct AuthenticationTests {
             let response = try await server.send(.POST, "/shop/orders/_mWrite", json: mWriteBody(count: 1))
             #expect(response.status == 401)
             #expect(response.errorID == "security.rights.unauthorized")
-            #expect(response.error["message"] as? String
-                == #"Unauthorized: authentication required to execute the action "bulk:mWrite". -1"#)
+            #expect(
+                response.error["message"] as? String
+                    == #"Unauthorized: authentication required to execute the action "bulk:mWrite". -1"#
+            )
             #expect(server.documents(index: "shop", collection: "orders").isEmpty)
         }
     }
@@ -67,7 +73,11 @@ struct AuthenticationTests {
     @Test("Wrong credentials give 401 plugin.strategy.missing_user")
     func wrongCredentials() async throws {
         try await withStandIn(configuration()) { (server: StandInServer) async throws in
-            let response = try await server.send(.POST, "/_login/local", json: #"{"username":"bridge","password":"no"}"#)
+            let response = try await server.send(
+                .POST,
+                "/_login/local",
+                json: #"{"username":"bridge","password":"no"}"#
+            )
             #expect(response.status == 401)
             #expect(response.errorID == "plugin.strategy.missing_user")
             #expect(response.error["message"] as? String == "wrong username or password")
@@ -115,7 +125,11 @@ struct AuthenticationTests {
         try await withStandIn(configuration) { (server: StandInServer) async throws in
             let old = try #require(try await login(server, expiresIn: "1h").result["jwt"] as? String)
             try await Task.sleep(for: .milliseconds(1100))  // a JWT has 1 s resolution: refresh in another second
-            let refreshed = try await server.send(.POST, "/_refreshToken?expiresIn=2h", headers: [("Authorization", "Bearer \(old)")])
+            let refreshed = try await server.send(
+                .POST,
+                "/_refreshToken?expiresIn=2h",
+                headers: [("Authorization", "Bearer \(old)")]
+            )
             let new = try #require(refreshed.result["jwt"] as? String)
             #expect(new != old)
             #expect(refreshed.result["ttl"] as? Int == 7_200_000)
@@ -129,7 +143,10 @@ struct AuthenticationTests {
     func apiKeys() async throws {
         try await withStandIn(configuration()) { (server: StandInServer) async throws in
             let configured = [("Authorization", "Bearer kapikey-configured")]
-            #expect(try await server.send(.POST, "/shop/orders/_mWrite", json: mWriteBody(count: 1), headers: configured).status == 200)
+            #expect(
+                try await server.send(.POST, "/shop/orders/_mWrite", json: mWriteBody(count: 1), headers: configured)
+                    .status == 200
+            )
             let jwt = try #require(try await login(server).result["jwt"] as? String)
             let created = try await server.send(
                 .POST,

@@ -5,7 +5,8 @@ import Testing
 
 @Suite("bulk:mWrite and bulk:import behave like Kuzzle 2 (no Elasticsearch mappings: rejections are injected)")
 struct BulkWriteTests {
-    private let sample = #"{"documents":[{"_id":"o1","body":{"qty":3}},{"_id":"o2","body":{"qty":"ten"}},{"body":"oops"}]}"#
+    private let sample =
+        #"{"documents":[{"_id":"o1","body":{"qty":3}},{"_id":"o2","body":{"qty":"ten"}},{"body":"oops"}]}"#
 
     @Test("Non-strict mWrite answers 200 with errors first, then successes carrying the body sent and _version")
     func nonStrictMWrite() async throws {
@@ -59,7 +60,8 @@ struct BulkWriteTests {
     @Test("mWrite stores bodies byte for byte, bumps _version on each write and generates missing ids")
     func mWriteVersionsAndIds() async throws {
         try await withStandIn { (server: StandInServer) async throws in
-            let body = #"{"documents":[{"_id":"a","body":{"z":1,  "a":[1,2.50,"é\u00e9"]}},{"body":{"n":1}},{"_id":"","body":{"n":2}}]}"#
+            let body =
+                #"{"documents":[{"_id":"a","body":{"z":1,  "a":[1,2.50,"é\u00e9"]}},{"body":{"n":1}},{"_id":"","body":{"n":2}}]}"#
             _ = try await server.send(.POST, "/shop/orders/_mWrite", json: body)
             let second = try await server.send(.POST, "/shop/orders/_mWrite", json: body)
             let stored = server.documents(index: "shop", collection: "orders")
@@ -107,7 +109,8 @@ struct BulkWriteTests {
             let response = try await server.send(
                 .POST,
                 "/shop/orders/_bulk?strict",
-                json: #"{"bulkData":[{"index":{"_id":"a1"}},{"qty":1},{"delete":{"_id":"gone"}},{"create":{}},{"qty":2}]}"#
+                json:
+                    #"{"bulkData":[{"index":{"_id":"a1"}},{"qty":1},{"delete":{"_id":"gone"}},{"create":{}},{"qty":2}]}"#
             )
             #expect(response.status == 400)
             #expect(response.errorID == "api.process.incomplete_multiple_request")
@@ -125,7 +128,11 @@ struct BulkWriteTests {
     @Test("Import statuses: index 201 then 200, create on existing 409, update 200, update of missing 404, upserts 201")
     func importStatuses() async throws {
         try await withStandIn { (server: StandInServer) async throws in
-            _ = try await server.send(.POST, "/shop/orders/_bulk", json: #"{"bulkData":[{"index":{"_id":"a"}},{"v":1}]}"#)
+            _ = try await server.send(
+                .POST,
+                "/shop/orders/_bulk",
+                json: #"{"bulkData":[{"index":{"_id":"a"}},{"v":1}]}"#
+            )
             let response = try await server.send(
                 .POST,
                 "/shop/orders/_bulk",
@@ -171,7 +178,11 @@ struct BulkWriteTests {
     @Test("Malformed bulks and script keys fail as a whole with 400 and write nothing")
     func malformedImports() async throws {
         try await withStandIn { (server: StandInServer) async throws in
-            let unknownAction = try await server.send(.POST, "/shop/orders/_bulk", json: #"{"bulkData":[{"upsert":{}},{"a":1}]}"#)
+            let unknownAction = try await server.send(
+                .POST,
+                "/shop/orders/_bulk",
+                json: #"{"bulkData":[{"upsert":{}},{"a":1}]}"#
+            )
             #expect(unknownAction.errorID == "services.storage.unexpected_bad_request")
             let noID = try await server.send(.POST, "/shop/orders/_bulk", json: #"{"bulkData":[{"delete":{}}]}"#)
             #expect(noID.error["message"] as? String == "Validation Failed: 1: id is missing;")

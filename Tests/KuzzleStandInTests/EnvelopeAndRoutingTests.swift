@@ -12,8 +12,10 @@ struct EnvelopeAndRoutingTests {
             #expect(response.status == 200)
             #expect(response.header("X-Kuzzle-Request-Id") == "req-42")
             #expect(response.header("Content-Type") == "application/json")
-            let keys = ["action", "collection", "controller", "error", "headers", "index", "node", "requestId",
-                "result", "status", "volatile"]
+            let keys = [
+                "action", "collection", "controller", "error", "headers", "index", "node", "requestId",
+                "result", "status", "volatile",
+            ]
             let positions = keys.map { response.text.range(of: "\"\($0)\":")?.lowerBound }
             #expect(positions.allSatisfy { $0 != nil })
             #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
@@ -77,7 +79,11 @@ struct EnvelopeAndRoutingTests {
             let noIndex = try await server.send(.POST, "/nowhere/orders/_mWrite", json: mWriteBody(count: 2))
             #expect(noIndex.status == 412)
             #expect(noIndex.errorID == "services.storage.unknown_index")
-            let noCollection = try await server.send(.POST, "/shop/nothing/_bulk", json: #"{"bulkData":[{"index":{}},{"a":1}]}"#)
+            let noCollection = try await server.send(
+                .POST,
+                "/shop/nothing/_bulk",
+                json: #"{"bulkData":[{"index":{}},{"a":1}]}"#
+            )
             #expect(noCollection.status == 412)
             #expect(noCollection.errorID == "services.storage.unknown_collection")
             #expect(noCollection.error["message"] as? String == #"The collection "shop":"nothing" does not exist."#)

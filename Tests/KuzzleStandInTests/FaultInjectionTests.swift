@@ -28,7 +28,11 @@ struct FaultInjectionTests {
         try await withStandIn { (server: StandInServer) async throws in
             server.faults.failNextRequests(1, with: .storageUnexpected("shard failure"))
             server.faults.failNextRequests(1, with: .tokenExpired)
-            let storage = try await server.send(.POST, "/shop/orders/_bulk", json: #"{"bulkData":[{"index":{}},{"a":1}]}"#)
+            let storage = try await server.send(
+                .POST,
+                "/shop/orders/_bulk",
+                json: #"{"bulkData":[{"index":{}},{"a":1}]}"#
+            )
             #expect(storage.status == 500)
             #expect(storage.errorID == "services.storage.unexpected_error")
             #expect(storage.error["message"] as? String == "shard failure")

@@ -15,10 +15,16 @@ struct TransportTests {
     func contentLengthTooLarge() async throws {
         try await withStandIn(smallLimit(1000)) { (server: StandInServer) async throws in
             let socket = try RawSocket(port: server.port)
-            socket.send("POST /shop/orders/_mWrite HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n")
+            socket.send(
+                "POST /shop/orders/_mWrite HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n"
+            )
             let (answer, closed) = socket.readUntilClosed()
             #expect(answer.hasPrefix("HTTP/1.1 413"))
-            #expect(answer.contains(#"{"code":50397185,"id":"network.http.request_too_large","message":"Maximum HTTP request size exceeded.","props":[],"status":413}"#))
+            #expect(
+                answer.contains(
+                    #"{"code":50397185,"id":"network.http.request_too_large","message":"Maximum HTTP request size exceeded.","props":[],"status":413}"#
+                )
+            )
             #expect(!answer.contains("X-Kuzzle-Request-Id"))
             #expect(closed)
             #expect(server.counters.requests.isEmpty)
@@ -95,7 +101,9 @@ struct TransportTests {
         configuration.connectionClose = false
         try await withStandIn(configuration) { (server: StandInServer) async throws in
             let socket = try RawSocket(port: server.port)
-            socket.send("GET /_now HTTP/1.1\r\nHost: x\r\n\r\nGET /_now HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            socket.send(
+                "GET /_now HTTP/1.1\r\nHost: x\r\n\r\nGET /_now HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            )
             let (answer, closed) = socket.readUntilClosed()
             #expect(answer.components(separatedBy: "HTTP/1.1 200").count == 3)
             #expect(closed)
@@ -104,15 +112,19 @@ struct TransportTests {
 
     @Test("TLS with a self-signed certificate serves the same API")
     func tlsSelfSigned() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("standin-tls-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "standin-tls-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let certificate = directory.appendingPathComponent("cert.pem").path
         let key = directory.appendingPathComponent("key.pem").path
         _ = try runTool(
             "/usr/bin/openssl",
-            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
-                "-subj", "/CN=localhost"]
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
+                "-subj", "/CN=localhost",
+            ]
         )
         var configuration = StandInConfiguration(collections: [.init(index: "shop", collection: "orders")])
         configuration.tls = .init(certificatePath: certificate, privateKeyPath: key)
@@ -123,7 +135,12 @@ struct TransportTests {
             clientConfiguration.tlsConfiguration?.certificateVerification = .none
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
             do {
-                let response = try await server.send(.POST, "/shop/orders/_mWrite", json: mWriteBody(count: 2), client: client)
+                let response = try await server.send(
+                    .POST,
+                    "/shop/orders/_mWrite",
+                    json: mWriteBody(count: 2),
+                    client: client
+                )
                 #expect(response.status == 200)
                 #expect(server.documents(index: "shop", collection: "orders").count == 2)
             } catch {

@@ -39,7 +39,9 @@ extension ActionContext {
 
     /// collection:exists → `true`/`false`.
     func collectionExists() -> ActionResult {
-        .success(JSONFragment.bool(state.store.withLock { $0.collectionExists(index: index, collection: collection) }).buffer)
+        .success(
+            JSONFragment.bool(state.store.withLock { $0.collectionExists(index: index, collection: collection) }).buffer
+        )
     }
 
     /// ES `_isObjectNameValid`: lowercase, 1–126 bytes, not `_all`, no forbidden characters.

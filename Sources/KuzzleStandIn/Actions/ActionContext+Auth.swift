@@ -55,15 +55,19 @@ extension ActionContext {
 
     /// auth:checkToken → `{"valid":true,"expiresAt","kuid"}` or `{"valid":false,"state"}`.
     func checkToken() -> ActionResult {
-        guard let token = body?["token"]?.stringValue else { return .failure(ActionFailure(.missingArgument("body.token"))) }
+        guard let token = body?["token"]?.stringValue else {
+            return .failure(ActionFailure(.missingArgument("body.token")))
+        }
         let now = StandInState.now()
         let (verification, record) = state.tokens.withLock { ($0.verify(token, now: now), $0.record(token)) }
         switch verification {
         case .success(let verified):
             let expiresAt = JSONFragment.int(Int(record?.expiresAt ?? -1))
             return .success(
-                JSONFragment.object([("valid", .bool(true)), ("expiresAt", expiresAt), ("kuid", .string(verified.kuid))])
-                    .buffer
+                JSONFragment.object([
+                    ("valid", .bool(true)), ("expiresAt", expiresAt), ("kuid", .string(verified.kuid)),
+                ])
+                .buffer
             )
         case .failure(let error):
             return .success(JSONFragment.object([("valid", .bool(false)), ("state", .string(error.message))]).buffer)
@@ -142,7 +146,10 @@ extension ActionContext {
                 (
                     "serverInfo",
                     .object([
-                        ("kuzzle", .object([("version", .string("2.56.0")), ("nodeId", .string(state.configuration.nodeID))])),
+                        (
+                            "kuzzle",
+                            .object([("version", .string("2.56.0")), ("nodeId", .string(state.configuration.nodeID))])
+                        ),
                         ("services", .object([])),
                     ])
                 )

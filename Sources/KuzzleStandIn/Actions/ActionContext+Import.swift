@@ -49,7 +49,14 @@ extension ActionContext {
             var written = 0
             for position in outcomes.indices {
                 guard case .pending(let operation) = outcomes[position] else { continue }
-                let outcome = Self.apply(operation, to: &store, index: index, collection: collection, kuid: kuid, now: now)
+                let outcome = Self.apply(
+                    operation,
+                    to: &store,
+                    index: index,
+                    collection: collection,
+                    kuid: kuid,
+                    now: now
+                )
                 if case .success = outcome { written += 1 }
                 outcomes[position] = outcome
             }
@@ -153,7 +160,9 @@ extension ActionContext {
                 guard position < lines.count, lines[position].kind == .object else {
                     return .failure(
                         ActionFailure(
-                            .unexpectedBadRequest("Malformed action/metadata line [\(position + 1)], expected a payload")
+                            .unexpectedBadRequest(
+                                "Malformed action/metadata line [\(position + 1)], expected a payload"
+                            )
                         )
                     )
                 }

@@ -58,7 +58,9 @@ extension ActionContext {
             var versions: [Int] = []
             versions.reserveCapacity(items.count)
             for case .write(let id, let body) in items {
-                versions.append(store.put(index: index, collection: collection, id: id, body: Array(body.bytes)).version)
+                versions.append(
+                    store.put(index: index, collection: collection, id: id, body: Array(body.bytes)).version
+                )
             }
             return versions
         }

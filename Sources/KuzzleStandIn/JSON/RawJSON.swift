@@ -113,7 +113,10 @@ struct RawJSON: Sendable {
                 walker.index += 1  // ':'
                 walker.skipWhitespace()
                 let valueRange = walker.skipValue()
-                body(buffer[keyRange.lowerBound + 1..<keyRange.upperBound - 1], RawJSON(buffer: buffer, range: valueRange))
+                body(
+                    buffer[keyRange.lowerBound + 1..<keyRange.upperBound - 1],
+                    RawJSON(buffer: buffer, range: valueRange)
+                )
                 walker.skipWhitespace()
                 if walker.current == UInt8(ascii: ",") {
                     walker.index += 1
