@@ -136,4 +136,24 @@ struct FaultInjectionTests {
             #expect(server.counters.requests.isEmpty)
         }
     }
+    @Test("Rejections, overload and hang can also be set over HTTP and cleared over HTTP")
+    func httpFaultSwitches() async throws {
+        try await withStandIn { (server: StandInServer) async throws in
+            let set = try await server.send(
+                .POST,
+                "/_standin/faults",
+                json: #"{"reject":{"field":"n","value":"1"},"overloaded":true}"#
+            )
+            #expect(set.status == 200)
+            #expect(try await server.send(.GET, "/_ready").status == 503)
+            #expect(try await server.send(.POST, "/_standin/faults", json: #"{"overloaded":false}"#).status == 200)
+            let written = try await server.send(.POST, "/shop/orders/_mWrite", json: mWriteBody(count: 3))
+            let errors = written.result["errors"] as? [[String: Any]] ?? []
+            #expect(errors.count == 1)
+            #expect((errors.first?["document"] as? [String: Any])?["_id"] as? String == "d1")
+            #expect(try await server.send(.POST, "/_standin/faults/clear").status == 200)
+            let clean = try await server.send(.POST, "/shop/orders/_mWrite", json: mWriteBody(count: 3))
+            #expect((clean.result["errors"] as? [Any])?.isEmpty == true)
+        }
+    }
 }

@@ -69,6 +69,21 @@ struct TransportTests {
         }
     }
 
+    @Test("A body that claims gzip but is not gzip is a bare 400 body_parse_failed and writes nothing")
+    func brokenGzip() async throws {
+        try await withStandIn { (server: StandInServer) async throws in
+            let response = try await server.send(
+                .POST,
+                "/shop/orders/_mWrite",
+                body: Array(mWriteBody(count: 2).utf8),
+                headers: [("Content-Type", "application/json"), ("Content-Encoding", "gzip")]
+            )
+            #expect(response.status == 400)
+            #expect(response.json["id"] as? String == "network.http.body_parse_failed")
+            #expect(server.documents(index: "shop", collection: "orders").isEmpty)
+        }
+    }
+
     @Test("An unknown Content-Encoding is a bare 400 unsupported_compression")
     func unknownEncoding() async throws {
         try await withStandIn { (server: StandInServer) async throws in
