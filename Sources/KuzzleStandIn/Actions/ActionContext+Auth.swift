@@ -38,8 +38,11 @@ extension ActionContext {
         let refreshed: (String, TokenStore.Record)? = state.tokens.withLock { tokens in
             guard let record = tokens.record(token), record.invalidAfter == nil else { return nil }
             if record.expiresAt == nil { return (token, record) }
+            let issued = tokens.issueToken(kuid: kuid, ttl: ttl, now: now)
+            // Same second, same lifetime: the JWT is the same token, which is re-marked and dies after the
+            // grace period like in Kuzzle (TOK `refresh`). Otherwise only the old token is retired.
             tokens.retire(token, after: grace, now: now)
-            return tokens.issueToken(kuid: kuid, ttl: ttl, now: now)
+            return issued
         }
         guard let (newToken, record) = refreshed else { return .failure(ActionFailure(.tokenInvalid)) }
         return .success(Self.tokenResult(kuid: kuid, token: newToken, record: record))
