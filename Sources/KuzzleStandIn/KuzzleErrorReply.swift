@@ -98,6 +98,8 @@ public struct KuzzleErrorReply: Error, Sendable, Hashable {
         "network.http.unsupported_verb": 50_397_190,
         "network.http.url_not_found": 50_397_191,
         "network.http.unsupported_content": 50_397_192,
+        "network.http.unsupported_charset": 50_397_193,
+        "network.http.volatile_parse_failed": 50_397_195,
         "network.http.body_parse_failed": 50_397_196,
         "security.token.invalid": 117_506_049,
         "security.token.expired": 117_506_054,
@@ -129,7 +131,11 @@ public struct KuzzleErrorReply: Error, Sendable, Hashable {
 
 extension KuzzleErrorReply {
     static func requestTooLarge() -> KuzzleErrorReply {
-        KuzzleErrorReply(status: 413, id: "network.http.request_too_large", message: "Maximum HTTP request size exceeded.")
+        KuzzleErrorReply(
+            status: 413,
+            id: "network.http.request_too_large",
+            message: "Maximum HTTP request size exceeded."
+        )
     }
 
     static func urlNotFound(_ path: String) -> KuzzleErrorReply {
@@ -184,6 +190,24 @@ extension KuzzleErrorReply {
             id: "network.http.body_parse_failed",
             message: "Unable to convert the HTTP body to JSON: \(preview)",
             props: [preview]
+        )
+    }
+
+    static func volatileParseFailed(_ header: String) -> KuzzleErrorReply {
+        KuzzleErrorReply(
+            status: 400,
+            id: "network.http.volatile_parse_failed",
+            message: "Unable to convert the \"x-kuzzle-volatile\" HTTP header to JSON: \(header)",
+            props: [header]
+        )
+    }
+
+    static func unsupportedCharset(_ charset: String) -> KuzzleErrorReply {
+        KuzzleErrorReply(
+            status: 400,
+            id: "network.http.unsupported_charset",
+            message: "Unsupported request charset. Expected \"utf-8\", got: \"\(charset)\".",
+            props: [charset]
         )
     }
 

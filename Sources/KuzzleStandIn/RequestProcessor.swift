@@ -1,5 +1,6 @@
-import Synchronization
 import NIOCore
+import NIOHTTP1
+import Synchronization
 
 /// A routed request, its body validated, waiting for its faults to play out.
 struct PreparedRequest: Sendable {
@@ -7,6 +8,8 @@ struct PreparedRequest: Sendable {
     let match: RouteMatch
     /// The parsed body, `nil` when the request had none.
     let body: RawJSON?
+    /// The `X-Kuzzle-Volatile` object, echoed as `volatile`.
+    let volatile: ByteBuffer?
 }
 
 /// Runs Kuzzle's order of checks (kuzzle-api.md §9) and dispatches to the actions.
@@ -40,6 +43,13 @@ struct RequestProcessor: Sendable {
         if request.verb == "OPTIONS" {
             return .reply(.envelope(.init(action: nil, status: 200, result: nil)))
         }
+        var volatile: ByteBuffer?
+        if let header = request.headers.first(name: "X-Kuzzle-Volatile") {
+            guard let parsed = try? RawJSON.parse(Array(header.utf8)), parsed.kind == .object else {
+                return .reply(.failure(.volatileParseFailed(header), action: nil))
+            }
+            volatile = ByteBuffer(bytes: parsed.bytes)
+        }
         if let body, body.kind != .object {
             return .reply(.failure(.invalidType("body", expected: "object"), action: nil))
         }
@@ -48,11 +58,18 @@ struct RequestProcessor: Sendable {
         }
         state.countRequest(match.action)
         let decision = state.faults.withLock { $0.decide(for: match.action) }
-        return .execute(PreparedRequest(request: request, match: match, body: body), decision)
+        return .execute(PreparedRequest(request: request, match: match, body: body, volatile: volatile), decision)
     }
 
     /// Steps 3–5 of §9 after the throttle: injected failure, token, rights, then the action.
     func execute(_ prepared: PreparedRequest, failure: KuzzleErrorReply?) -> StandInReply {
+        let reply = executeAction(prepared, failure: failure)
+        guard let volatile = prepared.volatile, case .envelope(var envelope) = reply else { return reply }
+        envelope.volatile = volatile
+        return .envelope(envelope)
+    }
+
+    private func executeAction(_ prepared: PreparedRequest, failure: KuzzleErrorReply?) -> StandInReply {
         let action = prepared.match.action
         let index = prepared.match.parameters["index"]
         let collection = prepared.match.parameters["collection"]

@@ -1,4 +1,5 @@
 import Synchronization
+
 /// Fault injection on a running stand-in (control surface only: real Kuzzle produces none of these by itself,
 /// although each injected error is one Kuzzle can send). Thread-safe.
 public struct StandInFaultControl: Sendable {

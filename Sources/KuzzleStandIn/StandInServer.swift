@@ -1,9 +1,9 @@
-import Synchronization
 import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// A server speaking Kuzzle 2's HTTP API (kuzzle-api.md) over a real socket, with a control surface for tests.
 ///

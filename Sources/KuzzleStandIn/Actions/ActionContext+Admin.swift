@@ -1,5 +1,5 @@
-import Synchronization
 import NIOCore
+import Synchronization
 
 extension ActionContext {
     /// index:create → 200 without `result`; 412 if it exists.
@@ -39,7 +39,9 @@ extension ActionContext {
 
     /// collection:exists → `true`/`false`.
     func collectionExists() -> ActionResult {
-        .success(JSONFragment.bool(state.store.withLock { $0.collectionExists(index: index, collection: collection) }).buffer)
+        .success(
+            JSONFragment.bool(state.store.withLock { $0.collectionExists(index: index, collection: collection) }).buffer
+        )
     }
 
     /// ES `_isObjectNameValid`: lowercase, 1–126 bytes, not `_all`, no forbidden characters.

@@ -1,5 +1,5 @@
-import Synchronization
 import NIOCore
+import Synchronization
 
 extension ActionContext {
     /// auth:login with the local strategy → `{"_id","jwt","expiresAt","ttl"}`.
@@ -38,8 +38,11 @@ extension ActionContext {
         let refreshed: (String, TokenStore.Record)? = state.tokens.withLock { tokens in
             guard let record = tokens.record(token), record.invalidAfter == nil else { return nil }
             if record.expiresAt == nil { return (token, record) }
+            let issued = tokens.issueToken(kuid: kuid, ttl: ttl, now: now)
+            // Same second, same lifetime: the JWT is the same token, which is re-marked and dies after the
+            // grace period like in Kuzzle (TOK `refresh`). Otherwise only the old token is retired.
             tokens.retire(token, after: grace, now: now)
-            return tokens.issueToken(kuid: kuid, ttl: ttl, now: now)
+            return issued
         }
         guard let (newToken, record) = refreshed else { return .failure(ActionFailure(.tokenInvalid)) }
         return .success(Self.tokenResult(kuid: kuid, token: newToken, record: record))
@@ -55,15 +58,19 @@ extension ActionContext {
 
     /// auth:checkToken → `{"valid":true,"expiresAt","kuid"}` or `{"valid":false,"state"}`.
     func checkToken() -> ActionResult {
-        guard let token = body?["token"]?.stringValue else { return .failure(ActionFailure(.missingArgument("body.token"))) }
+        guard let token = body?["token"]?.stringValue else {
+            return .failure(ActionFailure(.missingArgument("body.token")))
+        }
         let now = StandInState.now()
         let (verification, record) = state.tokens.withLock { ($0.verify(token, now: now), $0.record(token)) }
         switch verification {
         case .success(let verified):
             let expiresAt = JSONFragment.int(Int(record?.expiresAt ?? -1))
             return .success(
-                JSONFragment.object([("valid", .bool(true)), ("expiresAt", expiresAt), ("kuid", .string(verified.kuid))])
-                    .buffer
+                JSONFragment.object([
+                    ("valid", .bool(true)), ("expiresAt", expiresAt), ("kuid", .string(verified.kuid)),
+                ])
+                .buffer
             )
         case .failure(let error):
             return .success(JSONFragment.object([("valid", .bool(false)), ("state", .string(error.message))]).buffer)
@@ -142,7 +149,10 @@ extension ActionContext {
                 (
                     "serverInfo",
                     .object([
-                        ("kuzzle", .object([("version", .string("2.56.0")), ("nodeId", .string(state.configuration.nodeID))])),
+                        (
+                            "kuzzle",
+                            .object([("version", .string("2.56.0")), ("nodeId", .string(state.configuration.nodeID))])
+                        ),
                         ("services", .object([])),
                     ])
                 )

@@ -1,5 +1,5 @@
-import Synchronization
 import NIOCore
+import Synchronization
 
 extension ActionContext {
     /// document:get → `{"_id","_source","_version"}`, or 404 `services.storage.not_found`.
@@ -34,7 +34,9 @@ extension ActionContext {
     func mGet() -> ActionResult {
         var ids: [String] = []
         if let array = body?["ids"] {
-            guard array.kind == .array else { return .failure(ActionFailure(.invalidType("body.ids", expected: "array"))) }
+            guard array.kind == .array else {
+                return .failure(ActionFailure(.invalidType("body.ids", expected: "array")))
+            }
             ids = array.elements().map { $0.stringValue ?? $0.text }
         } else if let list = request.query["ids"] {
             if let parsed = try? RawJSON.parse(Array(list.utf8)), parsed.kind == .array {
@@ -99,7 +101,10 @@ extension ActionContext {
         }
         guard let outcome else { return .failure(ActionFailure(.documentNotFound(documentID, index, collection))) }
         state.countWritten(1)
-        var result = Self.documentResult(id: documentID, document: StoredDocument(body: stored, version: outcome.version))
+        var result = Self.documentResult(
+            id: documentID,
+            document: StoredDocument(body: stored, version: outcome.version)
+        )
         if !mustExist {
             result.moveWriterIndex(to: result.writerIndex - 1)
             result.writeStaticString(outcome.created ? ",\"created\":true}" : ",\"created\":false}")

@@ -1,5 +1,5 @@
-import Synchronization
 import NIOCore
+import Synchronization
 
 extension ActionContext {
     /// One parsed bulk:import operation.
@@ -30,11 +30,12 @@ extension ActionContext {
         state.countReceived(.bulkImport, operations.count)
 
         let now = Int(StandInState.now())
+        let rejections = state.faults.withLock { $0.rejections }
         var outcomes: [ImportOutcome] = []
         outcomes.reserveCapacity(operations.count)
         for operation in operations {
             if let payload = operation.payload, operation.verb == .index || operation.verb == .create,
-                let rejection = documentRejection(payload, id: operation.id)
+                let rejection = documentRejection(payload, id: operation.id, rules: rejections)
             {
                 outcomes.append(
                     .failure(operation, status: 400, error: (rejection.type, rejection.reason), source: payload)
@@ -48,7 +49,14 @@ extension ActionContext {
             var written = 0
             for position in outcomes.indices {
                 guard case .pending(let operation) = outcomes[position] else { continue }
-                let outcome = Self.apply(operation, to: &store, index: index, collection: collection, kuid: kuid, now: now)
+                let outcome = Self.apply(
+                    operation,
+                    to: &store,
+                    index: index,
+                    collection: collection,
+                    kuid: kuid,
+                    now: now
+                )
                 if case .success = outcome { written += 1 }
                 outcomes[position] = outcome
             }
@@ -152,7 +160,9 @@ extension ActionContext {
                 guard position < lines.count, lines[position].kind == .object else {
                     return .failure(
                         ActionFailure(
-                            .unexpectedBadRequest("Malformed action/metadata line [\(position + 1)], expected a payload")
+                            .unexpectedBadRequest(
+                                "Malformed action/metadata line [\(position + 1)], expected a payload"
+                            )
                         )
                     )
                 }

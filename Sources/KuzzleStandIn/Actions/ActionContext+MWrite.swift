@@ -1,5 +1,5 @@
-import Synchronization
 import NIOCore
+import Synchronization
 
 extension ActionContext {
     /// One mWrite document after Kuzzle's and Elasticsearch's checks.
@@ -23,16 +23,17 @@ extension ActionContext {
         let inputs = documents.elements()
         state.countReceived(.bulkMWrite, inputs.count)
 
+        let rejections = state.faults.withLock { $0.rejections }
         var items: [MWriteItem] = []
         items.reserveCapacity(inputs.count)
         for input in inputs {
             var idValue: RawJSON?
             var bodyValue: RawJSON?
-            for member in input.members() {
-                if member.key == "_id" {
-                    idValue = member.value
-                } else if member.key == "body" {
-                    bodyValue = member.value
+            input.forEachMember { key, value in
+                if idValue == nil, key.elementsEqual("_id".utf8) {
+                    idValue = value
+                } else if bodyValue == nil, key.elementsEqual("body".utf8) {
+                    bodyValue = value
                 }
             }
             guard let bodyValue, bodyValue.kind == .object else {
@@ -46,7 +47,7 @@ extension ActionContext {
                 case .some(let value): value.stringValue ?? value.text
                 }
             if let givenID, let failure = Self.idTooLong(givenID) { return .failure(failure) }
-            if let rejection = documentRejection(bodyValue, id: givenID) {
+            if let rejection = documentRejection(bodyValue, id: givenID, rules: rejections) {
                 items.append(.esRejected(id: givenID, body: bodyValue, type: rejection.type, reason: rejection.reason))
                 continue
             }
@@ -57,7 +58,9 @@ extension ActionContext {
             var versions: [Int] = []
             versions.reserveCapacity(items.count)
             for case .write(let id, let body) in items {
-                versions.append(store.put(index: index, collection: collection, id: id, body: Array(body.bytes)).version)
+                versions.append(
+                    store.put(index: index, collection: collection, id: id, body: Array(body.bytes)).version
+                )
             }
             return versions
         }

@@ -1,5 +1,5 @@
-import Synchronization
 import NIOCore
+import Synchronization
 
 /// One request being executed by an action, with helpers shared by every action.
 struct ActionContext: Sendable {
@@ -92,16 +92,27 @@ struct ActionContext: Sendable {
     ]
 
     /// The Elasticsearch-like rejection of a document body, if any: metadata field or injected rejection.
-    func documentRejection(_ body: RawJSON, id: String?) -> (type: String, reason: String)? {
-        let rejections = state.faults.withLock { $0.rejections }
-        for member in body.members() where Self.metadataFields.contains(member.key) {
+    /// - Parameter rules: The injected rejections (read once per request by the caller).
+    func documentRejection(
+        _ body: RawJSON,
+        id: String?,
+        rules: [StandInDocumentRejection]
+    ) -> (type: String, reason: String)? {
+        var metadataField: String?
+        body.forEachMember { rawKey, _ in
+            // Only keys starting with "_" can be metadata fields: decode those alone.
+            guard metadataField == nil, rawKey.first == UInt8(ascii: "_") else { return }
+            let key = String(decoding: rawKey, as: UTF8.self)
+            if Self.metadataFields.contains(key) { metadataField = key }
+        }
+        if let metadataField {
             return (
                 "mapper_parsing_exception",
-                "Field [\(member.key)] is a metadata field and cannot be added inside a document. "
+                "Field [\(metadataField)] is a metadata field and cannot be added inside a document. "
                     + "Use the index API request parameters."
             )
         }
-        for rejection in rejections where rejection.matches(body) {
+        for rejection in rules where rejection.matches(body) {
             return ("mapper_parsing_exception", rejection.reason(documentID: id))
         }
         return nil

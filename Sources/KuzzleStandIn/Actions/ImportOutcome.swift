@@ -65,15 +65,19 @@ extension ActionContext {
         let existing = operation.id.flatMap { store.document(index: index, collection: collection, id: $0) }
         switch operation.verb {
         case .index, .create:
-            guard let payload = operation.payload else { return .failure(operation, status: 400, error: nil, source: nil) }
+            guard let payload = operation.payload else {
+                return .failure(operation, status: 400, error: nil, source: nil)
+            }
             let id = operation.id ?? generateID()
             if let existing {
                 if operation.verb == .create {
                     return .failure(
                         operation,
                         status: 409,
-                        error: ("version_conflict_engine_exception",
-                            "[\(id)]: version conflict, document already exists (current version [\(existing.version)])"),
+                        error: (
+                            "version_conflict_engine_exception",
+                            "[\(id)]: version conflict, document already exists (current version [\(existing.version)])"
+                        ),
                         source: payload
                     )
                 }
@@ -105,11 +109,21 @@ extension ActionContext {
                 return .success(verb: "update", id: id, status: 200)
             }
             if let upsert = operation.payload?["upsert"] {
-                store.put(index: index, collection: collection, id: id, body: JSONMerge.replacing(key: "_kuzzle_info", with: info, in: upsert))
+                store.put(
+                    index: index,
+                    collection: collection,
+                    id: id,
+                    body: JSONMerge.replacing(key: "_kuzzle_info", with: info, in: upsert)
+                )
                 return .success(verb: "update", id: id, status: 201)
             }
             if let doc, operation.payload?["doc_as_upsert"]?.boolValue == true {
-                store.put(index: index, collection: collection, id: id, body: JSONMerge.replacing(key: "_kuzzle_info", with: info, in: doc))
+                store.put(
+                    index: index,
+                    collection: collection,
+                    id: id,
+                    body: JSONMerge.replacing(key: "_kuzzle_info", with: info, in: doc)
+                )
                 return .success(verb: "update", id: id, status: 201)
             }
             return .failure(

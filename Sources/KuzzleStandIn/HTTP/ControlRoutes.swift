@@ -1,5 +1,5 @@
-import Synchronization
 import NIOCore
+import Synchronization
 
 /// The stand-in's own HTTP control surface under `/_standin/…` (Kuzzle has nothing like it):
 /// `GET /_standin/dump/{i}/{c}`, `GET /_standin/counters`, `POST /_standin/faults` (body below),

@@ -3,7 +3,12 @@ import NIOCore
 /// Serialises replies exactly as Kuzzle does (RESP `toJSON`, KERR `toJSON`): keys in Kuzzle's order, compact.
 enum EnvelopeWriter {
     /// Writes the body of `reply`.
-    static func body(of reply: StandInReply, requestID: String, node: String, allocator: ByteBufferAllocator) -> ByteBuffer {
+    static func body(
+        of reply: StandInReply,
+        requestID: String,
+        node: String,
+        allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
         switch reply {
         case .bare(let error):
             var buffer = allocator.buffer(capacity: 256)

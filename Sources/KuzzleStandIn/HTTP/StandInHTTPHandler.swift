@@ -1,6 +1,6 @@
-import Synchronization
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Reads one request at a time, runs it through the ``RequestProcessor`` (faults included) and answers.
 final class StandInHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
@@ -96,7 +96,12 @@ final class StandInHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func run(context: ChannelHandlerContext, head: HTTPRequestHead, prepared: PreparedRequest, decision: FaultDecision) {
+    private func run(
+        context: ChannelHandlerContext,
+        head: HTTPRequestHead,
+        prepared: PreparedRequest,
+        decision: FaultDecision
+    ) {
         guard context.channel.isActive else { return }
         if decision.drop == .beforeWrite {
             context.close(promise: nil)
@@ -110,7 +115,8 @@ final class StandInHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         respond(context: context, head: head, requestID: prepared.request.requestID, reply: reply)
     }
 
-    private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, requestID: String, reply: StandInReply) {
+    private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, requestID: String, reply: StandInReply)
+    {
         let configuration = processor.state.configuration
         let body = EnvelopeWriter.body(
             of: reply,
@@ -128,7 +134,11 @@ final class StandInHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         if !isBare {
             headers.add(name: "X-Kuzzle-Request-Id", value: requestID)
             headers.add(name: "X-Kuzzle-Node", value: configuration.nodeID)
-            headers.add(name: "Access-Control-Allow-Headers", value: "Content-Type, Access-Control-Allow-Headers, Authorization, X-Requested-With, Content-Length, Content-Encoding, X-Kuzzle-Volatile")
+            headers.add(
+                name: "Access-Control-Allow-Headers",
+                value:
+                    "Content-Type, Access-Control-Allow-Headers, Authorization, X-Requested-With, Content-Length, Content-Encoding, X-Kuzzle-Volatile"
+            )
             headers.add(name: "Access-Control-Allow-Methods", value: "GET,POST,PUT,PATCH,DELETE,HEAD")
             headers.add(name: "Access-Control-Allow-Credentials", value: "true")
         }
@@ -166,12 +176,7 @@ final class StandInHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         for parameter in parts.dropFirst() where parameter.hasPrefix("charset=") {
             let charset = parameter.dropFirst("charset=".count).trimmingCharacters(in: "\"")
             if charset != "utf-8" && charset != "utf8" {
-                return KuzzleErrorReply(
-                    status: 400,
-                    id: "network.http.unsupported_charset",
-                    message: "Unsupported charset \"\(charset)\".",
-                    props: [charset]
-                )
+                return .unsupportedCharset(charset)
             }
         }
         return nil
@@ -187,7 +192,9 @@ final class StandInHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let digits = Array("0123456789abcdef")
             return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
         }
-        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(separator: "-")
+        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(
+            separator: "-"
+        )
     }
 }
 

@@ -93,6 +93,14 @@ enum StandInReply: Sendable {
         index: String? = nil,
         collection: String? = nil
     ) -> StandInReply {
-        .envelope(Envelope(action: action, index: index, collection: collection, status: reply.status, error: ErrorBody(reply: reply)))
+        .envelope(
+            Envelope(
+                action: action,
+                index: index,
+                collection: collection,
+                status: reply.status,
+                error: ErrorBody(reply: reply)
+            )
+        )
     }
 }

@@ -98,6 +98,35 @@ struct RawJSON: Sendable {
         }
     }
 
+    /// Calls `body` with each member's raw key (the bytes between the quotes, escapes undecoded) and value,
+    /// without allocating; used on the hot path where keys are plain ASCII.
+    func forEachMember(_ body: (_ rawKey: ArraySlice<UInt8>, _ value: RawJSON) -> Void) {
+        guard kind == .object else { return }
+        buffer.withUnsafeBufferPointer { pointer in
+            var walker = JSONWalker(bytes: pointer, index: range.lowerBound + 1)
+            walker.skipWhitespace()
+            if walker.current == UInt8(ascii: "}") { return }
+            while true {
+                walker.skipWhitespace()
+                let keyRange = walker.skipValue()
+                walker.skipWhitespace()
+                walker.index += 1  // ':'
+                walker.skipWhitespace()
+                let valueRange = walker.skipValue()
+                body(
+                    buffer[keyRange.lowerBound + 1..<keyRange.upperBound - 1],
+                    RawJSON(buffer: buffer, range: valueRange)
+                )
+                walker.skipWhitespace()
+                if walker.current == UInt8(ascii: ",") {
+                    walker.index += 1
+                } else {
+                    return
+                }
+            }
+        }
+    }
+
     /// The value of the first member named `key`, if the value is an object that has it.
     subscript(key: String) -> RawJSON? {
         members().first { $0.key == key }?.value

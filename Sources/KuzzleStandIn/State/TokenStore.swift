@@ -52,7 +52,13 @@ struct TokenStore: Sendable {
         let expiresAt: Int64? = ttl < 0 ? nil : now + ttl
         let payload = "{\"_id\":\"\(kuid)\",\"iat\":\(issuedAt)\(expiresAt.map { ",\"exp\":\($0 / 1000)" } ?? "")}"
         let token = prefix + PseudoJWT.make(payload: payload)
-        let record = Record(kuid: kuid, expiresAt: expiresAt, isAPIKey: prefix == "kapikey-", invalidAfter: nil, ttl: ttl)
+        let record = Record(
+            kuid: kuid,
+            expiresAt: expiresAt,
+            isAPIKey: prefix == "kapikey-",
+            invalidAfter: nil,
+            ttl: ttl
+        )
         records[token] = record
         return (token, record)
     }
