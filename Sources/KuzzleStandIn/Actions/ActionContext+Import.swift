@@ -1,0 +1,171 @@
+import Synchronization
+import NIOCore
+
+extension ActionContext {
+    /// One parsed bulk:import operation.
+    struct ImportOperation {
+        enum Verb: String { case index, create, update, delete }
+        var verb: Verb
+        var id: String?
+        var payload: RawJSON?
+        var externalVersion: Int?
+        /// `external`/`external_gt` (conflict if current ≥ given) or `external_gte` (conflict if current > given).
+        var allowsEqualVersion = false
+    }
+
+    /// bulk:import (kuzzle-api.md §4.2): Elasticsearch bulk lines, `_kuzzle_info` added, items keyed by action.
+    func importBulk() -> ActionResult {
+        let bulkData: RawJSON
+        switch requireArray("bulkData") {
+        case .success(let array): bulkData = array
+        case .failure(let failure): return .failure(failure)
+        }
+        if let failure = targetFailure() { return .failure(failure) }
+        if let failure = scriptScan(bulkData) { return .failure(failure) }
+        let operations: [ImportOperation]
+        switch parseOperations(bulkData.elements()) {
+        case .success(let parsed): operations = parsed
+        case .failure(let failure): return .failure(failure)
+        }
+        state.countReceived(.bulkImport, operations.count)
+
+        let now = Int(StandInState.now())
+        var outcomes: [ImportOutcome] = []
+        outcomes.reserveCapacity(operations.count)
+        for operation in operations {
+            if let payload = operation.payload, operation.verb == .index || operation.verb == .create,
+                let rejection = documentRejection(payload, id: operation.id)
+            {
+                outcomes.append(
+                    .failure(operation, status: 400, error: (rejection.type, rejection.reason), source: payload)
+                )
+                continue
+            }
+            outcomes.append(.pending(operation))
+        }
+        let kuid = caller.kuid
+        let written = state.store.withLock { store in
+            var written = 0
+            for position in outcomes.indices {
+                guard case .pending(let operation) = outcomes[position] else { continue }
+                let outcome = Self.apply(operation, to: &store, index: index, collection: collection, kuid: kuid, now: now)
+                if case .success = outcome { written += 1 }
+                outcomes[position] = outcome
+            }
+            return written
+        }
+        state.countWritten(written)
+
+        var errors = ByteBuffer()
+        var successes = ByteBuffer()
+        var errorCount = 0
+        var successCount = 0
+        errors.writeStaticString("[")
+        successes.writeStaticString("[")
+        for outcome in outcomes {
+            if case .success = outcome {
+                if successCount > 0 { successes.writeStaticString(",") }
+                successCount += 1
+                outcome.write(into: &successes)
+            } else {
+                if errorCount > 0 { errors.writeStaticString(",") }
+                errorCount += 1
+                outcome.write(into: &errors)
+            }
+        }
+        errors.writeStaticString("]")
+        successes.writeStaticString("]")
+        if request.flag("strict"), errorCount > 0 {
+            return .failure(.incomplete("import", errors: errors, count: errorCount))
+        }
+        var result = ByteBuffer()
+        result.writeStaticString("{\"errors\":")
+        result.writeBuffer(&errors)
+        result.writeStaticString(",\"successes\":")
+        result.writeBuffer(&successes)
+        result.writeStaticString("}")
+        return .success(result)
+    }
+
+    /// ES `_scriptCheck`: any `script`/`_script` key whose value has keys other than `id`/`params` refuses the bulk.
+    private func scriptScan(_ bulkData: RawJSON) -> ActionFailure? {
+        let bytes = bulkData.bytes
+        guard bytes.firstRange(of: Array("script\"".utf8)) != nil else { return nil }
+        for value in bulkData.containsKey(named: ["script", "_script"]) {
+            switch value.kind {
+            case .null:
+                return ActionFailure(.storageUnexpected("Cannot convert undefined or null to object"))
+            case .object:
+                if value.members().contains(where: { $0.key != "id" && $0.key != "params" }) {
+                    return ActionFailure(.invalidQueryKeyword("script"))
+                }
+            case .array, .number, .bool:
+                continue
+            case .string:
+                return ActionFailure(.invalidQueryKeyword("script"))
+            }
+        }
+        return nil
+    }
+
+    /// Reads action/payload lines the way Elasticsearch does; malformed bulks fail as a whole (400).
+    private func parseOperations(_ lines: [RawJSON]) -> Result<[ImportOperation], ActionFailure> {
+        guard !lines.isEmpty else { return .failure(ActionFailure(.unexpectedBadRequest("request body is required"))) }
+        var operations: [ImportOperation] = []
+        var position = 0
+        while position < lines.count {
+            let line = lines[position]
+            guard let first = line.members().first, let verb = ImportOperation.Verb(rawValue: first.key) else {
+                let found = line.members().first?.key ?? line.text
+                return .failure(
+                    ActionFailure(
+                        .unexpectedBadRequest(
+                            "Malformed action/metadata line [\(position + 1)], expected one of "
+                                + "[create, delete, index, update] but found [\(found)]"
+                        )
+                    )
+                )
+            }
+            let metadata = first.value
+            var operation = ImportOperation(verb: verb)
+            if let id = metadata["_id"], !id.isFalsy { operation.id = id.stringValue ?? id.text }
+            let versionType = metadata["version_type"]?.stringValue ?? "internal"
+            if versionType != "internal", let version = metadata["version"]?.doubleValue {
+                if verb == .create || verb == .update {
+                    return .failure(
+                        ActionFailure(
+                            .unexpectedBadRequest(
+                                "Validation Failed: 1: \(verb == .create ? "create operations only support internal versioning. use index instead" : "illegal version value [\(Int(version))] for version type [\(versionType.uppercased())]");"
+                            )
+                        )
+                    )
+                }
+                operation.externalVersion = Int(version)
+                operation.allowsEqualVersion = versionType == "external_gte"
+            }
+            if operation.id == nil, verb == .update || verb == .delete {
+                return .failure(ActionFailure(.unexpectedBadRequest("Validation Failed: 1: id is missing;")))
+            }
+            if let id = operation.id, let failure = Self.idTooLong(id) { return .failure(failure) }
+            position += 1
+            if verb != .delete {
+                guard position < lines.count, lines[position].kind == .object else {
+                    return .failure(
+                        ActionFailure(
+                            .unexpectedBadRequest("Malformed action/metadata line [\(position + 1)], expected a payload")
+                        )
+                    )
+                }
+                operation.payload = lines[position]
+                if verb == .update, operation.payload?["doc"] == nil, operation.payload?["upsert"] == nil {
+                    return .failure(
+                        ActionFailure(.unexpectedBadRequest("Validation Failed: 1: script or doc is missing;"))
+                    )
+                }
+                position += 1
+            }
+            operations.append(operation)
+        }
+        return .success(operations)
+    }
+}

@@ -1,0 +1,107 @@
+import Synchronization
+import NIOCore
+
+/// The stand-in's own HTTP control surface under `/_standin/…` (Kuzzle has nothing like it):
+/// `GET /_standin/dump/{i}/{c}`, `GET /_standin/counters`, `POST /_standin/faults` (body below),
+/// `POST /_standin/faults/clear`, `POST /_standin/reset`, `PUT /_standin/collections/{i}/{c}`.
+///
+/// Faults body (every key optional): `{"failNext":{"count":2,"status":503,"id":"api.process.overloaded",
+/// "message":"…"},"latencyMs":50,"drop":{"when":"beforeWrite"|"afterWrite","count":1},
+/// "reject":{"field":"qty","value":"ten"},"overloaded":true,"hang":true}`.
+struct ControlRoutes: Sendable {
+    let state: StandInState
+
+    func handle(_ request: StandInRequest) -> StandInReply {
+        let segments = request.path.split(separator: "/").map { String($0).removingPercentEncodingOrSelf }
+        switch (request.verb, Array(segments.dropFirst())) {
+        case ("GET", let rest) where rest.count == 3 && rest[0] == "dump":
+            return dump(index: rest[1], collection: rest[2])
+        case ("GET", ["counters"]):
+            let counters = state.counters.withLock { $0 }
+            func map(_ values: [String: Int]) -> JSONFragment {
+                .object(values.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
+            }
+            return reply(
+                .object([
+                    ("requests", map(counters.requests)), ("documentsReceived", map(counters.documentsReceived)),
+                    ("documentsWritten", .int(counters.documentsWritten)),
+                ])
+            )
+        case ("POST", ["faults"]):
+            return applyFaults(request.body)
+        case ("POST", ["faults", "clear"]):
+            StandInFaultControl(state: state).clear()
+            return reply(.object([("acknowledged", .bool(true))]))
+        case ("POST", ["reset"]):
+            state.reset()
+            return reply(.object([("acknowledged", .bool(true))]))
+        case ("PUT", let rest) where rest.count == 3 && rest[0] == "collections":
+            state.store.withLock { $0.createCollection(index: rest[1], collection: rest[2]) }
+            return reply(.object([("acknowledged", .bool(true))]))
+        default:
+            return reply(.object([("error", .string("unknown stand-in control route \(request.path)"))]), status: 404)
+        }
+    }
+
+    private func reply(_ fragment: JSONFragment, status: Int = 200) -> StandInReply {
+        var buffer = ByteBuffer()
+        fragment.write(into: &buffer)
+        return .control(status: status, body: buffer)
+    }
+
+    private func dump(index: String, collection: String) -> StandInReply {
+        guard state.store.withLock({ $0.collectionExists(index: index, collection: collection) }) else {
+            return reply(.object([("error", .string("no collection \(index)/\(collection)"))]), status: 404)
+        }
+        let documents = state.store.withLock { $0.documents(index: index, collection: collection) }
+        var buffer = ByteBuffer()
+        buffer.writeStaticString("{\"index\":")
+        buffer.writeJSONString(index)
+        buffer.writeStaticString(",\"collection\":")
+        buffer.writeJSONString(collection)
+        buffer.writeStaticString(",\"count\":")
+        buffer.writeJSONNumber(documents.count)
+        buffer.writeStaticString(",\"documents\":[")
+        for (position, entry) in documents.sorted(by: { $0.key < $1.key }).enumerated() {
+            if position > 0 { buffer.writeStaticString(",") }
+            var item = ActionContext.documentResult(id: entry.key, document: entry.value)
+            buffer.writeBuffer(&item)
+        }
+        buffer.writeStaticString("]}")
+        return .control(status: 200, body: buffer)
+    }
+
+    private func applyFaults(_ body: [UInt8]) -> StandInReply {
+        guard let json = try? RawJSON.parse(body), json.kind == .object else {
+            return reply(.object([("error", .string("the faults body must be a JSON object"))]), status: 400)
+        }
+        let control = StandInFaultControl(state: state)
+        if let failNext = json["failNext"] {
+            let status = failNext["status"]?.doubleValue.map { Int($0) } ?? 503
+            let id = failNext["id"]?.stringValue ?? "api.process.overloaded"
+            let known: [KuzzleErrorReply] = [
+                .overloaded, .shuttingDown, .tooManyRequests, .tokenExpired, .tokenInvalid, .storageNotConnected,
+                .storageTooManyOperations, .storageUnexpected(),
+            ]
+            var error =
+                known.first { $0.id == id && $0.status == status }
+                ?? KuzzleErrorReply(status: status, id: id, message: id)
+            if let message = failNext["message"]?.stringValue { error.message = message }
+            let count = failNext["count"]?.doubleValue.map { Int($0) } ?? 1
+            control.failNextRequests(count, with: error)
+        }
+        if let latency = json["latencyMs"]?.doubleValue {
+            control.setLatency(latency > 0 ? .milliseconds(Int64(latency)) : nil)
+        }
+        if let drop = json["drop"] {
+            let when = StandInConnectionDrop(rawValue: drop["when"]?.stringValue ?? "") ?? .beforeWrite
+            control.dropConnections(when, count: drop["count"]?.doubleValue.map { Int($0) } ?? 1)
+        }
+        if let reject = json["reject"], let field = reject["field"]?.stringValue, let value = reject["value"] {
+            control.rejectDocuments(StandInDocumentRejection(field: field, value: value.stringValue ?? value.text))
+        }
+        if let overloaded = json["overloaded"]?.boolValue { control.setOverloaded(overloaded) }
+        if let hang = json["hang"]?.boolValue { control.setHanging(hang) }
+        return reply(.object([("acknowledged", .bool(true))]))
+    }
+}

@@ -1,0 +1,73 @@
+/// When a connection-drop fault closes the connection of a write request.
+public enum StandInConnectionDrop: String, Sendable, Hashable {
+    /// Close before applying the write: nothing is written, no answer.
+    case beforeWrite
+    /// Apply the write, then close without answering.
+    case afterWrite
+}
+
+/// A per-document rejection: documents whose top-level `field` equals `value` get a 400 item error that
+/// looks like an Elasticsearch mapping error (the stand-in has no mappings; this is how tests get one).
+public struct StandInDocumentRejection: Sendable, Hashable {
+    /// Top-level field name.
+    public var field: String
+    /// The value that triggers the rejection: a string value is compared decoded, anything else as raw JSON.
+    public var value: String
+
+    /// Creates a rejection rule.
+    public init(field: String, value: String) {
+        self.field = field
+        self.value = value
+    }
+
+    /// Elasticsearch's wording for a value its mapping cannot parse.
+    func reason(documentID: String?) -> String {
+        "failed to parse field [\(field)] of type [long] in document with id '\(documentID ?? "")'. "
+            + "Preview of field's value: '\(value)'"
+    }
+
+    /// Whether a document body matches.
+    func matches(_ body: RawJSON) -> Bool {
+        guard let fieldValue = body[field] else { return false }
+        if let string = fieldValue.stringValue { return string == value }
+        return fieldValue.text == value
+    }
+}
+
+/// What the fault plan decided for one request.
+struct FaultDecision: Sendable {
+    var failure: KuzzleErrorReply?
+    var latency: Duration?
+    var drop: StandInConnectionDrop?
+    var hang = false
+}
+
+/// Injected faults (control surface only: real Kuzzle has no such thing). Locked by ``StandInState``.
+struct FaultPlan: Sendable {
+    var pendingFailures: [KuzzleErrorReply] = []
+    var latency: Duration?
+    var pendingDrops: [StandInConnectionDrop] = []
+    var rejections: [StandInDocumentRejection] = []
+    var overloaded = false
+    var hanging = false
+    /// Requests held while hanging, resumed when the hang is cleared.
+    var heldRequests: [@Sendable () -> Void] = []
+
+    /// Consumes the faults that apply to one routed API request.
+    mutating func decide(for action: KuzzleAction) -> FaultDecision {
+        var decision = FaultDecision(latency: latency, hang: hanging)
+        if action == .routerHealthCheck { return decision }
+        if action == .routerReady {
+            if overloaded { decision.failure = .overloaded }
+            return decision
+        }
+        if overloaded {
+            decision.failure = .overloaded
+        } else if !pendingFailures.isEmpty {
+            decision.failure = pendingFailures.removeFirst()
+        } else if action.writesDocuments, !pendingDrops.isEmpty {
+            decision.drop = pendingDrops.removeFirst()
+        }
+        return decision
+    }
+}

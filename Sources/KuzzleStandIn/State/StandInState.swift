@@ -1,0 +1,68 @@
+import NIOCore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Everything a stand-in holds (documents, tokens, faults, counters), shared by its event loops.
+final class StandInState: Sendable {
+    let configuration: StandInConfiguration
+    let routes = RouteTable()
+    let store = Mutex(DocumentStore())
+    let tokens = Mutex(TokenStore())
+    let faults = Mutex(FaultPlan())
+    let counters = Mutex(StandInCounters())
+
+    init(configuration: StandInConfiguration) {
+        self.configuration = configuration
+        reset()
+    }
+
+    /// Back to the configured start: pre-created collections only, configured API keys, no faults, zero counters.
+    func reset() {
+        store.withLock { store in
+            store.removeAll()
+            for name in configuration.collections {
+                store.createCollection(index: name.index, collection: name.collection)
+            }
+        }
+        tokens.withLock { tokens in
+            tokens = TokenStore()
+            tokens.registerAPIKeys(configuration.authentication.apiKeys)
+        }
+        let held = faults.withLock { plan in
+            let held = plan.heldRequests
+            plan = FaultPlan()
+            return held
+        }
+        held.forEach { $0() }
+        counters.withLock { $0 = StandInCounters() }
+    }
+
+    /// Epoch milliseconds now.
+    static func now() -> Int64 {
+        Int64((ContinuousClock.now - Self.startInstant) / .milliseconds(1)) + Self.startEpochMilliseconds
+    }
+
+    private static let startInstant = ContinuousClock.now
+    private static let startEpochMilliseconds: Int64 = {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+    }()
+
+    func countRequest(_ action: KuzzleAction) {
+        counters.withLock { $0.requests[action.rawValue, default: 0] += 1 }
+    }
+
+    func countReceived(_ action: KuzzleAction, _ count: Int) {
+        counters.withLock { $0.documentsReceived[action.rawValue, default: 0] += count }
+    }
+
+    func countWritten(_ count: Int) {
+        guard count > 0 else { return }
+        counters.withLock { $0.documentsWritten += count }
+    }
+}
