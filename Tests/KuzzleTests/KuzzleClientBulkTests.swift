@@ -35,6 +35,26 @@ import Testing
         }
     }
 
+    @Test func refreshAndNotifyOptionsAreAcceptedOnBothRoutes() async throws {
+        try await withStandIn(client: { $0.refresh = .waitFor }) { server, client in
+            let written = try await client.mWrite(
+                index: "shop",
+                collection: "orders",
+                operations: indexOperations(3),
+                options: KuzzleWriteOptions(notify: true)
+            )
+            #expect(written.writtenCount == 3)
+            let imported = try await client.importBulk(
+                index: "shop",
+                collection: "orders",
+                operations: indexOperations(2, prefix: "i"),
+                options: KuzzleWriteOptions(refresh: KuzzleClientConfiguration.Refresh.none)
+            )
+            #expect(imported.writtenCount == 2)
+            #expect(server.documents(index: "shop", collection: "orders").count == 5)
+        }
+    }
+
     @Test func concurrentMWritesOverOneSharedClientAllSucceed() async throws {
         try await withStandIn { server, client in
             try await withThrowingTaskGroup(of: Int.self) { group in

@@ -105,6 +105,29 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        (
+            KuzzleErrorReply(status: 400, id: "services.storage.unexpected_bad_request", message: "Validation Failed"),
+            KuzzleError.Kind.fatal
+        ),
+        (KuzzleErrorReply(status: 403, id: "security.rights.forbidden", message: "Insufficient permissions"), .fatal),
+        (KuzzleErrorReply(status: 404, id: "network.http.url_not_found", message: "API URL not found"), .fatal),
+        (KuzzleErrorReply(status: 413, id: "services.storage.write_limit_exceeded", message: "limit"), .tooLarge),
+        (KuzzleErrorReply(status: 504, id: "api.process.timeout", message: "gateway"), .transient),
+    ])
+    func wholeRequestFailuresAreClassifiedByStatusAndId(reply: KuzzleErrorReply, kind: KuzzleError.Kind) async throws {
+        try await withStandIn { server, client in
+            server.faults.failNextRequests(1, with: reply)
+            let error = await kuzzleError {
+                _ = try await client.mWrite(index: "shop", collection: "orders", operations: indexOperations(2))
+            }
+            #expect(error?.kind == kind)
+            #expect(error?.status == reply.status)
+            #expect(error?.id == reply.id)
+            #expect(error?.message == reply.message)
+        }
+    }
+
     @Test func connectionDroppedAfterTheWriteIsTransientAndTheReplayIsIdempotent() async throws {
         try await withStandIn { server, client in
             let operations = indexOperations(10, tag: "final")
