@@ -4,8 +4,9 @@ import NIOHTTP1
 /// Enforces `maxRequestSize` on the bytes received (compressed, before decompression) and checks
 /// `Content-Encoding`, answering with Kuzzle's bare errors (kuzzle-api.md §1, §3.3).
 ///
-/// Sits between the HTTP decoder and the decompressor. A refused request's remaining body is read and
-/// dropped, then the connection is closed; real Kuzzle may reset instead, which clients must also handle.
+/// Sits between the HTTP decoder and the decompressor. After a refusal the rest of the body is read and
+/// dropped, and the connection is closed when the body ends or after ``drainTimeout``, whichever comes first
+/// (so that clients still sending usually read the 413; real Kuzzle may reset instead, clients must handle both).
 final class RequestSizeGuard: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -14,6 +15,9 @@ final class RequestSizeGuard: ChannelInboundHandler, RemovableChannelHandler {
     private let maximumSize: Int
     private var received = 0
     private var refusing = false
+    private var closeTimer: Scheduled<Void>?
+    /// How long a refused request's body may keep arriving before the connection is closed.
+    static let drainTimeout: TimeAmount = .seconds(1)
 
     init(maximumSize: Int) {
         self.maximumSize = maximumSize
@@ -45,6 +49,7 @@ final class RequestSizeGuard: ChannelInboundHandler, RemovableChannelHandler {
         case .end:
             if refusing {
                 refusing = false
+                closeTimer?.cancel()
                 context.close(promise: nil)
                 return
             }
@@ -82,5 +87,7 @@ final class RequestSizeGuard: ChannelInboundHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        let channel = context.channel
+        closeTimer = context.eventLoop.scheduleTask(in: Self.drainTimeout) { channel.close(promise: nil) }
     }
 }
