@@ -1,4 +1,13 @@
 /// The per-document result of a bulk request: one outcome per operation passed in, by position.
+///
+/// Kuzzle lists failures only, by `_id`; every operation not listed was written (strict requests included:
+/// Kuzzle executes the bulk, then answers 400 with the failures, and the successes stay written).
+///
+/// Duplicate ids in one batch: failures are matched to operations with the same id (and, for bulk:import, the
+/// same action). When an id's group gets as many failures as it has operations, they are paired in order;
+/// when it gets fewer, Kuzzle gives no way to tell which duplicate failed, so every operation of the group is
+/// reported failed (the extra ones with the group's last failure). Replaying a written duplicate with its group
+/// is harmless, while reporting a failed one written could let an older version win on replay.
 public struct KuzzleBulkResult: Sendable, Hashable {
     /// `outcomes[i]` is the outcome of `operations[i]`.
     public var outcomes: [KuzzleDocumentOutcome]
