@@ -12,9 +12,9 @@ public final class BridgeMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
     private let counters: [String: CoreMetrics.Counter]
-    private let gauges: [String: Gauge]
+    private let gauges: [String: CoreMetrics.Gauge]
     private let previous = Mutex<PipelineSnapshot?>(nil)
-    private let lagGauges = Mutex<[String: Gauge]>([:])
+    private let lagGauges = Mutex<[String: CoreMetrics.Gauge]>([:])
 
     /// The counter names, each followed by how a snapshot gives its total.
     private static let counterSources: [(String, @Sendable (PipelineSnapshot) -> Int)] = [
@@ -32,8 +32,8 @@ public final class BridgeMetrics: Sendable {
         ("kuzzle_bridge_buffered_bytes", { Double($0.bufferedBytes) }),
         ("kuzzle_bridge_paused_by_backpressure", { $0.isPausedByBackpressure ? 1 : 0 }),
         ("kuzzle_bridge_halted_partitions", { Double($0.haltedPartitions.count) }),
-        ("kuzzle_bridge_kuzzle_request_p50_seconds", { $0.latencyP50.map(Self.seconds) }),
-        ("kuzzle_bridge_kuzzle_request_p99_seconds", { $0.latencyP99.map(Self.seconds) }),
+        ("kuzzle_bridge_kuzzle_request_p50_seconds", { $0.latencyP50.map(BridgeMetrics.seconds) }),
+        ("kuzzle_bridge_kuzzle_request_p99_seconds", { $0.latencyP99.map(BridgeMetrics.seconds) }),
     ]
 
     /// Creates the metrics, all at zero.
@@ -41,7 +41,7 @@ public final class BridgeMetrics: Sendable {
         let factory = PrometheusMetricsFactory(registry: registry)
         self.factory = factory
         counters = Dictionary(uniqueKeysWithValues: Self.counterSources.map { ($0.0, Counter(label: $0.0, factory: factory)) })
-        gauges = Dictionary(uniqueKeysWithValues: Self.gaugeSources.map { ($0.0, Gauge(label: $0.0, factory: factory)) })
+        gauges = Dictionary(uniqueKeysWithValues: Self.gaugeSources.map { ($0.0, CoreMetrics.Gauge(label: $0.0, factory: factory)) })
     }
 
     /// Brings every metric up to `snapshot` (counters by the difference from the previous snapshot).
@@ -60,7 +60,7 @@ public final class BridgeMetrics: Sendable {
         lagGauges.withLock { lagGauges in
             for (partition, lag) in snapshot.lag {
                 let gauge = lagGauges[partition] ?? {
-                    let made = Gauge(label: "kuzzle_bridge_partition_lag", dimensions: [("partition", partition)], factory: factory)
+                    let made = CoreMetrics.Gauge(label: "kuzzle_bridge_partition_lag", dimensions: [("partition", partition)], factory: factory)
                     lagGauges[partition] = made
                     return made
                 }()

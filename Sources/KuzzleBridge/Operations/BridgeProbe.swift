@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BridgeCore
 import Kuzzle
 import Logging
 import RdKafka
@@ -52,8 +53,13 @@ public enum BridgeProbe {
             configuration: kuzzleConfiguration.makeHTTPClientConfiguration(),
             backgroundActivityLogger: logger
         )
-        defer { try? httpClient.syncShutdown() }
         let kuzzle = KuzzleClient(configuration: kuzzleConfiguration, httpClient: httpClient, logger: logger)
+        let checks = await probeKuzzle(configuration, kuzzle: kuzzle)
+        try? await httpClient.shutdown()
+        return checks
+    }
+
+    private static func probeKuzzle(_ configuration: BridgeConfiguration, kuzzle: KuzzleClient) async -> [Check] {
         let url = configuration.kuzzle.url
         var checks: [Check] = []
         do {

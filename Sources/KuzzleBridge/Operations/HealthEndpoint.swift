@@ -27,9 +27,9 @@ public final class HealthEndpoint: Sendable {
     /// Hooks that feed the endpoint from the pipeline.
     public var hooks: PipelineHooks {
         PipelineHooks(
-            ready: { [state] in state.withLock { $0.isReady = true } },
-            heartbeat: { [state] in state.withLock { $0.lastHeartbeat = .now } },
-            stopping: { [state] in state.withLock { $0.isStopping = true } },
+            ready: { [self] in state.withLock { $0.isReady = true } },
+            heartbeat: { [self] in state.withLock { $0.lastHeartbeat = .now } },
+            stopping: { [self] in state.withLock { $0.isStopping = true } },
             statistics: { [metrics] in metrics.update($0) }
         )
     }
