@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RdKafka
 import Synchronization
 import Testing
@@ -79,7 +80,7 @@ func eventually(timeout: Duration, _ condition: () throws -> Bool) async rethrow
 /// A `kuzzle-bridge` child process whose standard output and error are collected.
 final class DaemonProcess: Sendable {
     private let process: Process
-    private let output = Mutex("")
+    private let output = CollectedText()
 
     /// Starts `kuzzle-bridge arguments…` with `environment` on top of a minimal one.
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
@@ -94,13 +95,13 @@ final class DaemonProcess: Sendable {
         let output = self.output
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            if !data.isEmpty { output.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+            if !data.isEmpty { output.text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
         }
         try process.run()
     }
 
     /// Everything printed so far.
-    var text: String { output.withLock { $0 } }
+    var text: String { output.text.withLock { $0 } }
 
     /// Whether the process is still running.
     var isRunning: Bool { process.isRunning }
@@ -125,6 +126,12 @@ final class DaemonProcess: Sendable {
     }
 }
 
+/// Text appended from a reading thread.
+final class CollectedText: Sendable {
+    /// The text so far.
+    let text = Mutex("")
+}
+
 /// A bound Unix datagram socket standing in for systemd's `$NOTIFY_SOCKET`, collecting every datagram with its time.
 final class NotifySocketListener: Sendable {
     /// The socket's path, for `NOTIFY_SOCKET`.
@@ -134,7 +141,8 @@ final class NotifySocketListener: Sendable {
     private let closed = Atomic<Bool>(false)
 
     init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("kb-notify-\(UUID().uuidString.prefix(8)).sock").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kb-notify-\(UUID().uuidString.prefix(8)).sock").path
+        self.path = path
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
         try #require(fd >= 0, "socket() failed")
         var address = sockaddr_un()
