@@ -43,11 +43,16 @@ struct ReplayDeadLettersCommand: AsyncParsableCommand {
         let configuration = try options.loadConfiguration()
         do {
             let summary = try await DeadLetterReplay.run(
-                configuration: configuration, topic: topic, untilOffset: untilOffset)
+                configuration: configuration,
+                topic: topic,
+                untilOffset: untilOffset
+            )
             for (target, count) in summary.perTopic.sorted(by: { $0.key < $1.key }) {
                 print("replayed \(count) event(s) to \(target)")
             }
-            print("replayed \(summary.replayed) of \(summary.read) event(s); skipped \(summary.skipped) without a source topic")
+            print(
+                "replayed \(summary.replayed) of \(summary.read) event(s); skipped \(summary.skipped) without a source topic"
+            )
         } catch {
             DaemonExit.printError("replay failed: \(error)")
             throw DaemonExit.runtimeFailure

@@ -58,7 +58,11 @@ func runBridge(configuration: BridgeConfiguration, logger: Logger) async throws 
     let port = try await endpoint.start(host: listen.host, port: listen.port)
     logger.notice("Health endpoint listening", metadata: ["health.listen": "\(listen.host):\(port)"])
     do {
-        try await BridgeDaemon.run(configuration: configuration, hooks: hooks.combined(with: endpoint.hooks), logger: logger)
+        try await BridgeDaemon.run(
+            configuration: configuration,
+            hooks: hooks.combined(with: endpoint.hooks),
+            logger: logger
+        )
     } catch {
         await endpoint.stop()
         throw error

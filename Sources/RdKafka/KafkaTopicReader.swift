@@ -30,9 +30,12 @@ public final class KafkaTopicReader {
             ("bootstrap.servers", bootstrapServers), ("group.id", "kuzzle-bridge-reader"), ("log_level", "3"),
         ]
         for key in properties.keys.sorted() { pairs.append((key, properties[key] ?? "")) }
-        pairs += [("enable.auto.commit", "false"), ("enable.auto.offset.store", "false"), ("enable.partition.eof", "true")]
+        pairs += [
+            ("enable.auto.commit", "false"), ("enable.auto.offset.store", "false"), ("enable.partition.eof", "true"),
+        ]
         var errorText = [CChar](repeating: 0, count: 512)
-        for (key, value) in pairs where rd_kafka_conf_set(conf, key, value, &errorText, errorText.count) != RD_KAFKA_CONF_OK {
+        for (key, value) in pairs
+        where rd_kafka_conf_set(conf, key, value, &errorText, errorText.count) != RD_KAFKA_CONF_OK {
             rd_kafka_conf_destroy(conf)
             throw KafkaError.configuration(key: key, value: value, reason: String(decoding: errorText))
         }
@@ -97,7 +100,11 @@ public final class KafkaTopicReader {
     ) async throws -> Int {
         let metadata = try metadata(timeout: timeout)
         guard let partitionCount = metadata.topics[topic], partitionCount > 0 else {
-            throw KafkaError(kind: .librdkafka, codeName: "UNKNOWN_TOPIC_OR_PART", message: "topic \(topic) does not exist")
+            throw KafkaError(
+                kind: .librdkafka,
+                codeName: "UNKNOWN_TOPIC_OR_PART",
+                message: "topic \(topic) does not exist"
+            )
         }
         guard let list = rd_kafka_topic_partition_list_new(Int32(partitionCount)) else {
             throw KafkaError(kind: .librdkafka, message: "could not allocate a partition list")
@@ -117,7 +124,10 @@ public final class KafkaTopicReader {
             try Task.checkCancellation()
             guard let message = rd_kafka_consumer_poll(pointer, 100) else {
                 if ContinuousClock.now - idleSince > timeout {
-                    throw KafkaError(kind: .timedOut, message: "no message nor end of partition from \(topic) within \(timeout)")
+                    throw KafkaError(
+                        kind: .timedOut,
+                        message: "no message nor end of partition from \(topic) within \(timeout)"
+                    )
                 }
                 continue
             }

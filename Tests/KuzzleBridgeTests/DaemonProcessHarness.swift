@@ -19,7 +19,10 @@ func bridgeBinaryPath() throws -> String {
 /// The mock broker started by `scripts/brokers.sh start` (`$KB_MOCK_BOOTSTRAP`); a failure, never a skip, when absent.
 func mockBootstrap() throws -> String {
     let value = ProcessInfo.processInfo.environment["KB_MOCK_BOOTSTRAP"] ?? ""
-    try #require(!value.isEmpty, "KB_MOCK_BOOTSTRAP is not set: run `bash scripts/brokers.sh start; set -a; . .run/brokers.env; set +a`")
+    try #require(
+        !value.isEmpty,
+        "KB_MOCK_BOOTSTRAP is not set: run `bash scripts/brokers.sh start; set -a; . .run/brokers.env; set +a`"
+    )
     return value
 }
 
@@ -28,8 +31,13 @@ func uniqueName(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.pre
 
 /// Writes a daemon configuration to a temporary file and returns its path.
 func writeDaemonConfig(
-    bootstrap: String, kuzzleURL: String, topic: String, group: String, deadLetterTopic: String? = nil,
-    statsInterval: String = "1s", extra: String = ""
+    bootstrap: String,
+    kuzzleURL: String,
+    topic: String,
+    group: String,
+    deadLetterTopic: String? = nil,
+    statsInterval: String = "1s",
+    extra: String = ""
 ) throws -> String {
     var text = """
         kafka:
@@ -60,9 +68,17 @@ func writeDaemonConfig(
 
 /// Produces `values` (with `_id`s) to `topic` and waits for the broker's acknowledgements.
 func produce(_ values: [String], to topic: String, bootstrap: String) async throws {
-    let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: bootstrap), logger: .init(label: "test"))
+    let producer = try KafkaProducer(
+        configuration: KafkaProducerConfiguration(bootstrapServers: bootstrap),
+        logger: .init(label: "test")
+    )
     for value in values {
-        _ = try await producer.send(topic: topic, key: nil, value: Array(value.utf8), headers: [KafkaHeader(name: "origin", value: Array("test".utf8))])
+        _ = try await producer.send(
+            topic: topic,
+            key: nil,
+            value: Array(value.utf8),
+            headers: [KafkaHeader(name: "origin", value: Array("test".utf8))]
+        )
     }
     await producer.close()
 }
@@ -141,7 +157,9 @@ final class NotifySocketListener: Sendable {
     private let closed = Atomic<Bool>(false)
 
     init() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kb-notify-\(UUID().uuidString.prefix(8)).sock").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kb-notify-\(UUID().uuidString.prefix(8)).sock"
+        ).path
         self.path = path
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
         try #require(fd >= 0, "socket() failed")
@@ -149,7 +167,9 @@ final class NotifySocketListener: Sendable {
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         try #require(bound == 0, "bind(\(path)) failed: errno \(errno)")
         var timeout = timeval(tv_sec: 0, tv_usec: 100_000)

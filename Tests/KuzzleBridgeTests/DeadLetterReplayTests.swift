@@ -9,7 +9,9 @@ import Testing
     @Test(.timeLimit(.minutes(3)))
     func aDeadLetteredEventReplayedToItsSourceTopicLandsInKuzzle() async throws {
         let bootstrap = try mockBootstrap()
-        let standIn = try await StandInServer.start(StandInConfiguration(collections: [.init(index: "shop", collection: "orders")]))
+        let standIn = try await StandInServer.start(
+            StandInConfiguration(collections: [.init(index: "shop", collection: "orders")])
+        )
         let topic = uniqueName("kb-replay")
         let deadLetterTopic = topic + ".dead"
         standIn.faults.rejectDocuments(StandInDocumentRejection(field: "price", value: "oops"))
@@ -17,10 +19,17 @@ import Testing
             [
                 #"{"index":"shop","collection":"orders","_id":"good","body":{"price":1}}"#,
                 #"{"index":"shop","collection":"orders","_id":"bad","body":{"price":"oops"}}"#,
-            ], to: topic, bootstrap: bootstrap)
+            ],
+            to: topic,
+            bootstrap: bootstrap
+        )
         let config = try writeDaemonConfig(
-            bootstrap: bootstrap, kuzzleURL: standIn.baseURL, topic: topic, group: uniqueName("kb-replay-group"),
-            deadLetterTopic: deadLetterTopic)
+            bootstrap: bootstrap,
+            kuzzleURL: standIn.baseURL,
+            topic: topic,
+            group: uniqueName("kb-replay-group"),
+            deadLetterTopic: deadLetterTopic
+        )
 
         // 1. The daemon writes "good" and dead-letters "bad".
         let first = try DaemonProcess(["run", "--config", config])
@@ -49,14 +58,21 @@ import Testing
 
         // 3. The daemon's next run consumes the replayed event and Kuzzle takes it.
         let second = try DaemonProcess(["run", "--config", config])
-        let landed = await eventually(timeout: .seconds(45)) { standIn.documents(index: "shop", collection: "orders")["bad"] != nil }
+        let landed = await eventually(timeout: .seconds(45)) {
+            standIn.documents(index: "shop", collection: "orders")["bad"] != nil
+        }
         #expect(landed, "output:\n\(second.text)")
         #expect(await second.stop() == 0)
         try await standIn.shutdown()
     }
 
     @Test func replayWithoutADeadLetterTopicFailsWithAClearMessage() async throws {
-        let config = try writeDaemonConfig(bootstrap: "127.0.0.1:1", kuzzleURL: "http://127.0.0.1:1", topic: "t", group: "g")
+        let config = try writeDaemonConfig(
+            bootstrap: "127.0.0.1:1",
+            kuzzleURL: "http://127.0.0.1:1",
+            topic: "t",
+            group: "g"
+        )
         let replay = try DaemonProcess(["replay-dead-letters", "--config", config])
         #expect(await replay.waitForExit(timeout: .seconds(20)) == 1)
         #expect(replay.text.contains("no dead-letter topic: set dead_letter.topic or pass --topic"), "\(replay.text)")

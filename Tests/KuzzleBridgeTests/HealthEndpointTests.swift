@@ -1,9 +1,10 @@
 import Foundation
+import KuzzleBridge
+import Testing
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import KuzzleBridge
-import Testing
 
 /// `/health`, `/ready` and `/metrics` of the optional HTTP endpoint, over real HTTP.
 @Suite struct HealthEndpointTests {
@@ -24,8 +25,27 @@ import Testing
         #expect(try await get(port, "/health").0 == 200)
         #expect(try await get(port, "/ready").0 == 200)
 
-        hooks.statistics(PipelineSnapshot(consumed: 10, written: 7, deadLettered: 1, retries: 2, inFlightBatches: 3, lag: ["t/0": 42]))
-        hooks.statistics(PipelineSnapshot(consumed: 15, written: 12, deadLettered: 1, retries: 2, inFlightBatches: 1, lag: ["t/0": 5], latencyP50: .milliseconds(250)))
+        hooks.statistics(
+            PipelineSnapshot(
+                consumed: 10,
+                written: 7,
+                deadLettered: 1,
+                retries: 2,
+                inFlightBatches: 3,
+                lag: ["t/0": 42]
+            )
+        )
+        hooks.statistics(
+            PipelineSnapshot(
+                consumed: 15,
+                written: 12,
+                deadLettered: 1,
+                retries: 2,
+                inFlightBatches: 1,
+                lag: ["t/0": 5],
+                latencyP50: .milliseconds(250)
+            )
+        )
         let (status, metrics) = try await get(port, "/metrics")
         #expect(status == 200)
         #expect(metrics.contains("kuzzle_bridge_consumed_total 15"), "\(metrics)")

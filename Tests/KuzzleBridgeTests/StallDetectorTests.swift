@@ -5,11 +5,25 @@ import Testing
 @Suite struct StallDetectorTests {
     private let start = ContinuousClock.now
 
-    private func snapshot(at seconds: Int, committed: Int64, lag: Int64 = 10, inFlightBatches: Int = 0, paused: Bool = false, halted: [String: String] = [:]) -> PipelineSnapshot {
+    private func snapshot(
+        at seconds: Int,
+        committed: Int64,
+        lag: Int64 = 10,
+        inFlightBatches: Int = 0,
+        paused: Bool = false,
+        halted: [String: String] = [:]
+    ) -> PipelineSnapshot {
         PipelineSnapshot(
-            takenAt: start + .seconds(seconds), retries: 7, inFlightDocuments: inFlightBatches * 100,
-            inFlightBatches: inFlightBatches, bufferedBytes: inFlightBatches * 1000, isPausedByBackpressure: paused,
-            haltedPartitions: halted, lag: ["t/0": lag], committed: ["t/0": committed])
+            takenAt: start + .seconds(seconds),
+            retries: 7,
+            inFlightDocuments: inFlightBatches * 100,
+            inFlightBatches: inFlightBatches,
+            bufferedBytes: inFlightBatches * 1000,
+            isPausedByBackpressure: paused,
+            haltedPartitions: halted,
+            lag: ["t/0": lag],
+            committed: ["t/0": committed]
+        )
     }
 
     @Test func noWarningWhileCommitPointsMove() {
@@ -42,7 +56,9 @@ import Testing
     @Test func theWarningNamesHaltedPartitionsAndBackpressure() {
         var detector = StallDetector(statsInterval: .seconds(1))
         _ = detector.observe(snapshot(at: 0, committed: 1, paused: true, halted: ["t/3": "missing collection"]))
-        let warning = detector.observe(snapshot(at: 3, committed: 1, paused: true, halted: ["t/3": "missing collection"]))
+        let warning = detector.observe(
+            snapshot(at: 3, committed: 1, paused: true, halted: ["t/3": "missing collection"])
+        )
         #expect(warning?.contains("1 partition(s) halted (t/3)") == true)
         #expect(warning?.contains("fetching paused by backpressure") == true)
     }

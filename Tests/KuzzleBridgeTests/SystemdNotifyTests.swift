@@ -5,12 +5,25 @@ import Testing
 /// The daemon under a fake systemd: a bound `$NOTIFY_SOCKET`, a short `$WATCHDOG_USEC`, `$JOURNAL_STREAM`.
 @Suite(.serialized) struct SystemdNotifyTests {
     /// Starts a stand-in, a topic with one event, a notify socket and the daemon with `environment`.
-    private func startDaemon(environment: [String: String]) async throws -> (DaemonProcess, NotifySocketListener, StandInServer) {
+    private func startDaemon(
+        environment: [String: String]
+    ) async throws -> (DaemonProcess, NotifySocketListener, StandInServer) {
         let bootstrap = try mockBootstrap()
-        let standIn = try await StandInServer.start(StandInConfiguration(collections: [.init(index: "shop", collection: "orders")]))
+        let standIn = try await StandInServer.start(
+            StandInConfiguration(collections: [.init(index: "shop", collection: "orders")])
+        )
         let topic = uniqueName("kb-notify")
-        try await produce([#"{"index":"shop","collection":"orders","_id":"n1","body":{"n":1}}"#], to: topic, bootstrap: bootstrap)
-        let config = try writeDaemonConfig(bootstrap: bootstrap, kuzzleURL: standIn.baseURL, topic: topic, group: uniqueName("kb-notify-group"))
+        try await produce(
+            [#"{"index":"shop","collection":"orders","_id":"n1","body":{"n":1}}"#],
+            to: topic,
+            bootstrap: bootstrap
+        )
+        let config = try writeDaemonConfig(
+            bootstrap: bootstrap,
+            kuzzleURL: standIn.baseURL,
+            topic: topic,
+            group: uniqueName("kb-notify-group")
+        )
         let listener = try NotifySocketListener()
         let daemon = try DaemonProcess(
             ["run", "--config", config],
@@ -25,12 +38,18 @@ import Testing
         defer { listener.close() }
         let ready = await eventually(timeout: .seconds(45)) { listener.count("READY=1") == 1 }
         #expect(ready, "no READY=1; daemon output:\n\(daemon.text)")
-        #expect(await eventually(timeout: .seconds(10)) { !standIn.documents(index: "shop", collection: "orders").isEmpty })
+        #expect(
+            await eventually(timeout: .seconds(10)) { !standIn.documents(index: "shop", collection: "orders").isEmpty }
+        )
         let watchdogsAtReady = listener.count("WATCHDOG=1")
         try await Task.sleep(for: .seconds(2))
         // A period of a quarter of 400 ms: about 20 in 2 s; at least 8 proves it is periodic, not a one-off.
         #expect(listener.count("WATCHDOG=1") - watchdogsAtReady >= 8)
-        #expect(await eventually(timeout: .seconds(5)) { listener.lines.contains { $0.line.hasPrefix("STATUS=running") && $0.line.contains("lag") } })
+        #expect(
+            await eventually(timeout: .seconds(5)) {
+                listener.lines.contains { $0.line.hasPrefix("STATUS=running") && $0.line.contains("lag") }
+            }
+        )
         let status = await daemon.stop()
         #expect(status == 0, "exit status \(status); output:\n\(daemon.text)")
         #expect(listener.count("STOPPING=1") == 1)
@@ -65,9 +84,16 @@ import Testing
     func underJournaldEveryLogLineStartsWithItsSyslogPriority() async throws {
         // No Kuzzle at this URL: the daemon logs its start (notice), then warns while it waits for Kuzzle.
         let config = try writeDaemonConfig(
-            bootstrap: "127.0.0.1:1", kuzzleURL: "http://127.0.0.1:1", topic: "kb-journal", group: "kb-journal")
+            bootstrap: "127.0.0.1:1",
+            kuzzleURL: "http://127.0.0.1:1",
+            topic: "kb-journal",
+            group: "kb-journal"
+        )
         let daemon = try DaemonProcess(["run", "--config", config], environment: ["JOURNAL_STREAM": "8:12345"])
-        #expect(await eventually(timeout: .seconds(20)) { daemon.text.contains("Kuzzle is not usable yet") }, "output:\n\(daemon.text)")
+        #expect(
+            await eventually(timeout: .seconds(20)) { daemon.text.contains("Kuzzle is not usable yet") },
+            "output:\n\(daemon.text)"
+        )
         #expect(await daemon.stop() == 0)
         let lines = daemon.text.split(separator: "\n")
         #expect(lines.first { $0.contains("starting kuzzle-bridge") }?.hasPrefix("<5>") == true, "\(lines)")

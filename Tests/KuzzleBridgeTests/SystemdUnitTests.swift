@@ -10,7 +10,10 @@ import Testing
             return
         }
         let binary = try bridgeBinaryPath()
-        let unit = try String(contentsOf: repositoryRoot.appendingPathComponent("deploy/kuzzle-bridge.service"), encoding: .utf8)
+        let unit = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("deploy/kuzzle-bridge.service"),
+            encoding: .utf8
+        )
         let patched = unit.replacingOccurrences(of: "/usr/local/bin/kuzzle-bridge", with: binary)
         #expect(patched != unit, "the unit no longer names /usr/local/bin/kuzzle-bridge")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kb-unit-\(UUID().uuidString)")

@@ -40,8 +40,12 @@ public final class BridgeMetrics: Sendable {
     public init() {
         let factory = PrometheusMetricsFactory(registry: registry)
         self.factory = factory
-        counters = Dictionary(uniqueKeysWithValues: Self.counterSources.map { ($0.0, Counter(label: $0.0, factory: factory)) })
-        gauges = Dictionary(uniqueKeysWithValues: Self.gaugeSources.map { ($0.0, CoreMetrics.Gauge(label: $0.0, factory: factory)) })
+        counters = Dictionary(
+            uniqueKeysWithValues: Self.counterSources.map { ($0.0, Counter(label: $0.0, factory: factory)) }
+        )
+        gauges = Dictionary(
+            uniqueKeysWithValues: Self.gaugeSources.map { ($0.0, CoreMetrics.Gauge(label: $0.0, factory: factory)) }
+        )
     }
 
     /// Brings every metric up to `snapshot` (counters by the difference from the previous snapshot).
@@ -59,11 +63,17 @@ public final class BridgeMetrics: Sendable {
         }
         lagGauges.withLock { lagGauges in
             for (partition, lag) in snapshot.lag {
-                let gauge = lagGauges[partition] ?? {
-                    let made = CoreMetrics.Gauge(label: "kuzzle_bridge_partition_lag", dimensions: [("partition", partition)], factory: factory)
-                    lagGauges[partition] = made
-                    return made
-                }()
+                let gauge =
+                    lagGauges[partition]
+                    ?? {
+                        let made = CoreMetrics.Gauge(
+                            label: "kuzzle_bridge_partition_lag",
+                            dimensions: [("partition", partition)],
+                            factory: factory
+                        )
+                        lagGauges[partition] = made
+                        return made
+                    }()
                 gauge.record(Double(max(0, lag)))
             }
         }

@@ -45,7 +45,11 @@ public enum BridgeProbe {
 
     // MARK: - Kuzzle
 
-    private static func probeKuzzle(_ configuration: BridgeConfiguration, timeout: Duration, logger: Logger) async -> [Check] {
+    private static func probeKuzzle(
+        _ configuration: BridgeConfiguration,
+        timeout: Duration,
+        logger: Logger
+    ) async -> [Check] {
         var kuzzleConfiguration = KuzzleClientConfiguration(configuration.kuzzle)
         kuzzleConfiguration.requestTimeout = min(kuzzleConfiguration.requestTimeout, timeout)
         let httpClient = HTTPClient(
@@ -82,9 +86,21 @@ public enum BridgeProbe {
                 if try await kuzzle.collectionExists(index: index, collection: collection) {
                     checks.append(Check(name: name, passed: true, detail: "exists"))
                 } else if configuration.kuzzle.createMissingCollections {
-                    checks.append(Check(name: name, passed: true, detail: "missing; created on first write (create_missing_collections)"))
+                    checks.append(
+                        Check(
+                            name: name,
+                            passed: true,
+                            detail: "missing; created on first write (create_missing_collections)"
+                        )
+                    )
                 } else {
-                    checks.append(Check(name: name, passed: false, detail: "does not exist (events for it would halt their partition)"))
+                    checks.append(
+                        Check(
+                            name: name,
+                            passed: false,
+                            detail: "does not exist (events for it would halt their partition)"
+                        )
+                    )
                 }
             } catch {
                 checks.append(Check(name: name, passed: false, detail: "\(error)"))
@@ -120,11 +136,15 @@ public enum BridgeProbe {
         }
         var checks = [
             Check(
-                name: "kafka brokers (\(servers))", passed: true,
-                detail: "\(metadata.brokers.count) broker(s): \(metadata.brokers.joined(separator: ","))")
+                name: "kafka brokers (\(servers))",
+                passed: true,
+                detail: "\(metadata.brokers.count) broker(s): \(metadata.brokers.joined(separator: ","))"
+            )
         ]
         var topics = configuration.kafka.topics.map { ($0, "kafka topic") }
-        if let deadLetterTopic = configuration.deadLetter.topic { topics.append((deadLetterTopic, "kafka dead-letter topic")) }
+        if let deadLetterTopic = configuration.deadLetter.topic {
+            topics.append((deadLetterTopic, "kafka dead-letter topic"))
+        }
         for (topic, label) in topics {
             if let partitions = metadata.topics[topic] {
                 checks.append(Check(name: "\(label) \(topic)", passed: true, detail: "\(partitions) partition(s)"))

@@ -38,7 +38,9 @@ public enum DeadLetterReplay {
     ) async throws -> Summary {
         guard let deadLetterTopic = topic ?? configuration.deadLetter.topic else { throw ReplayError.noTopic }
         let reader = try KafkaTopicReader(
-            bootstrapServers: configuration.kafka.bootstrapServersList, properties: configuration.kafka.properties)
+            bootstrapServers: configuration.kafka.bootstrapServersList,
+            properties: configuration.kafka.properties
+        )
         defer { reader.close() }
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(configuration), logger: logger)
         var summary = Summary()
@@ -49,7 +51,11 @@ public enum DeadLetterReplay {
                     return
                 }
                 _ = try await producer.send(
-                    topic: target, key: record.key, value: record.value, headers: originalHeaders(of: record))
+                    topic: target,
+                    key: record.key,
+                    value: record.value,
+                    headers: originalHeaders(of: record)
+                )
                 summary.replayed += 1
                 summary.perTopic[target, default: 0] += 1
             }
@@ -79,6 +85,7 @@ public enum DeadLetterReplay {
         /// Neither `--topic` nor `dead_letter.topic` names a topic.
         case noTopic
 
+        /// The message printed by the command.
         public var description: String {
             switch self {
             case .noTopic: return "no dead-letter topic: set dead_letter.topic or pass --topic"

@@ -107,13 +107,30 @@ private final class HealthRequestHandler: ChannelInboundHandler {
                 ? endpoint.answer(path: requestHead.uri) : (405, "GET only\n")
             var headers = HTTPHeaders()
             let isMetrics = requestHead.uri.hasPrefix("/metrics")
-            headers.add(name: "Content-Type", value: isMetrics ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain; charset=utf-8")
+            headers.add(
+                name: "Content-Type",
+                value: isMetrics ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain; charset=utf-8"
+            )
             headers.add(name: "Content-Length", value: "\(text.utf8.count)")
             let keepAlive = requestHead.isKeepAlive
             if !keepAlive { headers.add(name: "Connection", value: "close") }
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: requestHead.version, status: HTTPResponseStatus(statusCode: status), headers: headers))), promise: nil)
+            context.write(
+                wrapOutboundOut(
+                    .head(
+                        HTTPResponseHead(
+                            version: requestHead.version,
+                            status: HTTPResponseStatus(statusCode: status),
+                            headers: headers
+                        )
+                    )
+                ),
+                promise: nil
+            )
             if requestHead.method != .HEAD {
-                context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: text)))), promise: nil)
+                context.write(
+                    wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: text)))),
+                    promise: nil
+                )
             }
             let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
             if !keepAlive {

@@ -43,11 +43,24 @@ public struct PipelineSnapshot: Sendable, Equatable {
 
     /// Creates a snapshot; every figure defaults to zero or empty.
     public init(
-        takenAt: ContinuousClock.Instant = .now, consumed: Int = 0, written: Int = 0, deadLettered: Int = 0,
-        halted: Int = 0, retries: Int = 0, requests: Int = 0, inFlightDocuments: Int = 0, inFlightBatches: Int = 0,
-        queuedBatches: Int = 0, bufferedBytes: Int = 0, isPausedByBackpressure: Bool = false,
-        haltedPartitions: [String: String] = [:], lag: [String: Int64] = [:], committed: [String: Int64] = [:],
-        isStopping: Bool = false, latencyP50: Duration? = nil, latencyP99: Duration? = nil
+        takenAt: ContinuousClock.Instant = .now,
+        consumed: Int = 0,
+        written: Int = 0,
+        deadLettered: Int = 0,
+        halted: Int = 0,
+        retries: Int = 0,
+        requests: Int = 0,
+        inFlightDocuments: Int = 0,
+        inFlightBatches: Int = 0,
+        queuedBatches: Int = 0,
+        bufferedBytes: Int = 0,
+        isPausedByBackpressure: Bool = false,
+        haltedPartitions: [String: String] = [:],
+        lag: [String: Int64] = [:],
+        committed: [String: Int64] = [:],
+        isStopping: Bool = false,
+        latencyP50: Duration? = nil,
+        latencyP99: Duration? = nil
     ) {
         self.takenAt = takenAt
         self.consumed = consumed

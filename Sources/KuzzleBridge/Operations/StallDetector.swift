@@ -39,7 +39,9 @@ public struct StallDetector: Sendable {
         var reasons: [String] = []
         if !snapshot.haltedPartitions.isEmpty {
             let names = snapshot.haltedPartitions.keys.sorted().joined(separator: ",")
-            reasons.append("\(snapshot.haltedPartitions.count) partition(s) halted (\(names)): fix the cause or set dead_letter.topic")
+            reasons.append(
+                "\(snapshot.haltedPartitions.count) partition(s) halted (\(names)): fix the cause or set dead_letter.topic"
+            )
         }
         if snapshot.inFlightBatches > 0 {
             reasons.append(
@@ -47,16 +49,21 @@ public struct StallDetector: Sendable {
             )
         }
         if snapshot.queuedBatches > 0 {
-            reasons.append("\(snapshot.queuedBatches) batch(es) queued behind writer.concurrency or earlier writes of the same ids")
+            reasons.append(
+                "\(snapshot.queuedBatches) batch(es) queued behind writer.concurrency or earlier writes of the same ids"
+            )
         }
         if snapshot.isPausedByBackpressure {
             reasons.append("fetching paused by backpressure (\(snapshot.bufferedBytes) bytes held)")
         }
         if reasons.isEmpty {
-            reasons.append("nothing in flight: Kafka delivers no records (broker unreachable, rebalancing, or lag statistics stale)")
+            reasons.append(
+                "nothing in flight: Kafka delivers no records (broker unreachable, rebalancing, or lag statistics stale)"
+            )
         }
         let seconds = stalledFor.components.seconds
-        return "No partition's commit point moved for \(seconds)s while lag is \(snapshot.totalLag) and \(snapshot.bufferedBytes) bytes are held; waiting on: "
+        return
+            "No partition's commit point moved for \(seconds)s while lag is \(snapshot.totalLag) and \(snapshot.bufferedBytes) bytes are held; waiting on: "
             + reasons.joined(separator: "; ")
     }
 }
