@@ -22,11 +22,13 @@ struct CheckConfigCommand: AsyncParsableCommand {
     }
 }
 
-/// Connects to the brokers and to Kuzzle to check that the configuration works for real.
-///
-/// - Important: PIPELINE WIRING POINT. Replace this body with the single call to the pipeline's probe (brokers
-///   reachable, topics exist, Kuzzle credentials accepted, indexes and collections exist), throwing on failure.
+/// Connects to Kuzzle and to the brokers, prints one line per check, and fails (exit 1) when any check failed.
 func probeTargets(configuration: BridgeConfiguration) async throws {
-    DaemonExit.printError("--probe is not wired yet (the configuration was only validated)")
-    throw DaemonExit.runtimeFailure
+    let checks = await BridgeProbe.run(configuration: configuration) { check in print(check.line) }
+    let failed = checks.filter { !$0.passed }.count
+    if failed > 0 {
+        DaemonExit.printError("probe failed: \(failed) of \(checks.count) check(s) failed")
+        throw DaemonExit.runtimeFailure
+    }
+    print("probe passed: \(checks.count) check(s)")
 }

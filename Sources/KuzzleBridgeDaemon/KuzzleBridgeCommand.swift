@@ -11,7 +11,7 @@ struct KuzzleBridgeCommand: AsyncParsableCommand {
         commandName: "kuzzle-bridge",
         abstract: "Move document events from Kafka topics into Kuzzle.",
         version: BridgeVersion.versionLine(),
-        subcommands: [RunCommand.self, CheckConfigCommand.self],
+        subcommands: [RunCommand.self, CheckConfigCommand.self, ReplayDeadLettersCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

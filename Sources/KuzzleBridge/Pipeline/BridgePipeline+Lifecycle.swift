@@ -20,6 +20,14 @@ extension BridgePipeline {
         if !isReady {
             isReady = true
             hooks.ready()
+            if let delay = hooks.testWedgePollingAfter {
+                let consumer = self.consumer
+                logger.warning("Test hook: the consumer's poll loop will be wedged", metadata: ["after": "\(delay)"])
+                Task {
+                    try? await Task.sleep(for: delay)
+                    consumer._testBlockPolling(for: .seconds(3600))
+                }
+            }
         }
     }
 
@@ -71,6 +79,7 @@ extension BridgePipeline {
         if now - lastCommitAt >= commitInterval {
             lastCommitAt = now
             if let commit = tracker.commitIfProgress() { perform([commit], group: &group) }
+            hooks.statistics(snapshot(now: now))
         }
         for (partition, halted) in haltedPartitions where now - halted.loggedAt >= haltReminderInterval {
             haltedPartitions[partition]?.loggedAt = now
@@ -107,9 +116,28 @@ extension BridgePipeline {
         if let p50 = interval.p50 { metadata["kuzzle.p50_ms"] = "\(Int(p50.milliseconds.rounded()))" }
         if let p99 = interval.p99 { metadata["kuzzle.p99_ms"] = "\(Int(p99.milliseconds.rounded()))" }
         logger.info("stats", metadata: metadata)
+        var figures = snapshot(now: now)
+        figures.latencyP50 = interval.p50
+        figures.latencyP99 = interval.p99
+        hooks.statistics(figures)
         let state = stopDeadline != nil ? "stopping" : (haltedPartitions.isEmpty ? "running" : "running, \(haltedPartitions.count) partition(s) halted")
         hooks.status(
             "\(state); lag \(statistics.totalLag); \(Int(interval.documentsPerSecond.rounded())) docs/s; written \(statistics.written); dead-lettered \(statistics.deadLettered)"
+        )
+    }
+
+    /// The figures handed to ``PipelineHooks/statistics`` (once a second, from ``tick(now:group:)``).
+    func snapshot(now: ContinuousClock.Instant) -> PipelineSnapshot {
+        PipelineSnapshot(
+            takenAt: now, consumed: statistics.consumed, written: statistics.written,
+            deadLettered: statistics.deadLettered, halted: statistics.halted, retries: statistics.retries,
+            requests: statistics.requests, inFlightDocuments: statistics.inFlightDocuments,
+            inFlightBatches: scheduler.inFlightCount, queuedBatches: scheduler.queuedCount,
+            bufferedBytes: tracker.flowControl.bytesInMemory, isPausedByBackpressure: tracker.flowControl.isPaused,
+            haltedPartitions: Dictionary(uniqueKeysWithValues: haltedPartitions.map { ($0.key.description, $0.value.reason) }),
+            lag: Dictionary(uniqueKeysWithValues: statistics.lag.map { ($0.key.description, $0.value) }),
+            committed: Dictionary(uniqueKeysWithValues: statistics.committed.map { ($0.key.description, $0.value) }),
+            isStopping: stopDeadline != nil
         )
     }
 

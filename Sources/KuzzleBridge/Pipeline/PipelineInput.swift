@@ -26,17 +26,24 @@ public struct PipelineHooks: Sendable {
     public var heartbeat: @Sendable () -> Void
     /// Called when the pipeline starts stopping.
     public var stopping: @Sendable () -> Void
+    /// Called from the owner loop about once a second with the pipeline's figures (metrics, stall detection).
+    public var statistics: @Sendable (PipelineSnapshot) -> Void
+    /// Test only: once ready, make the consumer's poll loop stop polling after this delay, as a wedged librdkafka
+    /// would (the daemon sets it from `KUZZLE_BRIDGE_TEST_WEDGE_POLL_AFTER`). `nil` in production.
+    public var testWedgePollingAfter: Duration? = nil
 
     /// Creates hooks; every callback defaults to doing nothing.
     public init(
         ready: @escaping @Sendable () -> Void = {},
         status: @escaping @Sendable (String) -> Void = { _ in },
         heartbeat: @escaping @Sendable () -> Void = {},
-        stopping: @escaping @Sendable () -> Void = {}
+        stopping: @escaping @Sendable () -> Void = {},
+        statistics: @escaping @Sendable (PipelineSnapshot) -> Void = { _ in }
     ) {
         self.ready = ready
         self.status = status
         self.heartbeat = heartbeat
         self.stopping = stopping
+        self.statistics = statistics
     }
 }

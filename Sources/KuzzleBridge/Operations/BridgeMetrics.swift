@@ -1,0 +1,88 @@
+import CoreMetrics
+import Prometheus
+import Synchronization
+
+/// The bridge's Prometheus metrics, fed from ``PipelineSnapshot``s through swift-metrics handlers backed by a
+/// private `PrometheusCollectorRegistry` (never the process-wide `MetricsSystem`, so several can coexist in tests).
+///
+/// Counters (`*_total`) follow the pipeline's totals; gauges give what is in flight, the lag per partition and the
+/// last stats interval's Kuzzle request latency percentiles.
+public final class BridgeMetrics: Sendable {
+    /// The registry `/metrics` renders.
+    public let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let counters: [String: CoreMetrics.Counter]
+    private let gauges: [String: CoreMetrics.Gauge]
+    private let previous = Mutex<PipelineSnapshot?>(nil)
+    private let lagGauges = Mutex<[String: CoreMetrics.Gauge]>([:])
+
+    /// The counter names, each followed by how a snapshot gives its total.
+    private static let counterSources: [(String, @Sendable (PipelineSnapshot) -> Int)] = [
+        ("kuzzle_bridge_consumed_total", \.consumed), ("kuzzle_bridge_written_total", \.written),
+        ("kuzzle_bridge_dead_lettered_total", \.deadLettered), ("kuzzle_bridge_halted_total", \.halted),
+        ("kuzzle_bridge_retries_total", \.retries), ("kuzzle_bridge_kuzzle_requests_total", \.requests),
+    ]
+
+    /// The gauge names, each followed by how a snapshot gives its value (`nil`: unchanged, e.g. latency between stats lines).
+    private static let gaugeSources: [(String, @Sendable (PipelineSnapshot) -> Double?)] = [
+        ("kuzzle_bridge_lag", { Double($0.totalLag) }),
+        ("kuzzle_bridge_in_flight_documents", { Double($0.inFlightDocuments) }),
+        ("kuzzle_bridge_in_flight_batches", { Double($0.inFlightBatches) }),
+        ("kuzzle_bridge_queued_batches", { Double($0.queuedBatches) }),
+        ("kuzzle_bridge_buffered_bytes", { Double($0.bufferedBytes) }),
+        ("kuzzle_bridge_paused_by_backpressure", { $0.isPausedByBackpressure ? 1 : 0 }),
+        ("kuzzle_bridge_halted_partitions", { Double($0.haltedPartitions.count) }),
+        ("kuzzle_bridge_kuzzle_request_p50_seconds", { $0.latencyP50.map(BridgeMetrics.seconds) }),
+        ("kuzzle_bridge_kuzzle_request_p99_seconds", { $0.latencyP99.map(BridgeMetrics.seconds) }),
+    ]
+
+    /// Creates the metrics, all at zero.
+    public init() {
+        let factory = PrometheusMetricsFactory(registry: registry)
+        self.factory = factory
+        counters = Dictionary(
+            uniqueKeysWithValues: Self.counterSources.map { ($0.0, Counter(label: $0.0, factory: factory)) }
+        )
+        gauges = Dictionary(
+            uniqueKeysWithValues: Self.gaugeSources.map { ($0.0, CoreMetrics.Gauge(label: $0.0, factory: factory)) }
+        )
+    }
+
+    /// Brings every metric up to `snapshot` (counters by the difference from the previous snapshot).
+    public func update(_ snapshot: PipelineSnapshot) {
+        let last = previous.withLock { previous -> PipelineSnapshot? in
+            defer { previous = snapshot }
+            return previous
+        }
+        for (name, value) in Self.counterSources {
+            let delta = value(snapshot) - (last.map(value) ?? 0)
+            if delta > 0 { counters[name]?.increment(by: delta) }
+        }
+        for (name, value) in Self.gaugeSources {
+            if let current = value(snapshot) { gauges[name]?.record(current) }
+        }
+        lagGauges.withLock { lagGauges in
+            for (partition, lag) in snapshot.lag {
+                let gauge =
+                    lagGauges[partition]
+                    ?? {
+                        let made = CoreMetrics.Gauge(
+                            label: "kuzzle_bridge_partition_lag",
+                            dimensions: [("partition", partition)],
+                            factory: factory
+                        )
+                        lagGauges[partition] = made
+                        return made
+                    }()
+                gauge.record(Double(max(0, lag)))
+            }
+        }
+    }
+
+    /// The Prometheus text exposition of every metric.
+    public func render() -> String { registry.emitToString() }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
