@@ -15,6 +15,10 @@ public final class BridgeMetrics: Sendable {
     private let gauges: [String: CoreMetrics.Gauge]
     private let previous = Mutex<PipelineSnapshot?>(nil)
     private let lagGauges = Mutex<[String: CoreMetrics.Gauge]>([:])
+    /// Histogram of Kuzzle bulk request durations.
+    private let requestDuration: CoreMetrics.Timer
+    /// Histogram of documents per batch sent.
+    private let batchDocuments: CoreMetrics.Recorder
 
     /// The counter names, each followed by how a snapshot gives its total.
     private static let counterSources: [(String, @Sendable (PipelineSnapshot) -> Int)] = [
@@ -46,6 +50,17 @@ public final class BridgeMetrics: Sendable {
         gauges = Dictionary(
             uniqueKeysWithValues: Self.gaugeSources.map { ($0.0, CoreMetrics.Gauge(label: $0.0, factory: factory)) }
         )
+        requestDuration = CoreMetrics.Timer(label: "kuzzle_bridge_kuzzle_request_duration_seconds", factory: factory)
+        batchDocuments = CoreMetrics.Recorder(label: "kuzzle_bridge_batch_documents", aggregate: true, factory: factory)
+    }
+
+    /// Records one finished batch: its size and each of its requests' duration.
+    public func recordBatch(documents: Int, requestLatencies: [Duration]) {
+        batchDocuments.record(documents)
+        for latency in requestLatencies {
+            let (seconds, attoseconds) = latency.components
+            requestDuration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        }
     }
 
     /// Brings every metric up to `snapshot` (counters by the difference from the previous snapshot).

@@ -30,7 +30,8 @@ public final class HealthEndpoint: Sendable {
             ready: { [self] in state.withLock { $0.isReady = true } },
             heartbeat: { [self] in state.withLock { $0.lastHeartbeat = .now } },
             stopping: { [self] in state.withLock { $0.isStopping = true } },
-            statistics: { [metrics] in metrics.update($0) }
+            statistics: { [metrics] in metrics.update($0) },
+            batchWritten: { [metrics] in metrics.recordBatch(documents: $0, requestLatencies: $1) }
         )
     }
 

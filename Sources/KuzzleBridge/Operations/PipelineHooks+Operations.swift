@@ -25,6 +25,10 @@ extension PipelineHooks {
             statistics: {
                 first.statistics($0)
                 other.statistics($0)
+            },
+            batchWritten: {
+                first.batchWritten($0, $1)
+                other.batchWritten($0, $1)
             }
         )
     }

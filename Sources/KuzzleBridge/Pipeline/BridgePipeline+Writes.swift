@@ -17,6 +17,7 @@ extension BridgePipeline {
         statistics.inFlightDocuments -= batch.documentCount
         statistics.written += report.writtenPositions.count
         for latency in report.latencies { statistics.recordLatency(latency) }
+        hooks.batchWritten(batch.documentCount, report.latencies)
 
         if report.isFinished {
             // Every source of the batch is done (replaced writes included), except the refused documents, which are

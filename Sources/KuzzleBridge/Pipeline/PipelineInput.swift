@@ -28,6 +28,9 @@ public struct PipelineHooks: Sendable {
     public var stopping: @Sendable () -> Void
     /// Called from the owner loop about once a second with the pipeline's figures (metrics, stall detection).
     public var statistics: @Sendable (PipelineSnapshot) -> Void
+    /// Called from the owner loop for each batch a writer finished: its document count and the latency of each
+    /// Kuzzle request it took (histograms).
+    public var batchWritten: @Sendable (_ documents: Int, _ requestLatencies: [Duration]) -> Void
     /// Test only: once ready, make the consumer's poll loop stop polling after this delay, as a wedged librdkafka
     /// would (the daemon sets it from `KUZZLE_BRIDGE_TEST_WEDGE_POLL_AFTER`). `nil` in production.
     public var testWedgePollingAfter: Duration? = nil
@@ -38,8 +41,10 @@ public struct PipelineHooks: Sendable {
         status: @escaping @Sendable (String) -> Void = { _ in },
         heartbeat: @escaping @Sendable () -> Void = {},
         stopping: @escaping @Sendable () -> Void = {},
-        statistics: @escaping @Sendable (PipelineSnapshot) -> Void = { _ in }
+        statistics: @escaping @Sendable (PipelineSnapshot) -> Void = { _ in },
+        batchWritten: @escaping @Sendable (_ documents: Int, _ requestLatencies: [Duration]) -> Void = { _, _ in }
     ) {
+        self.batchWritten = batchWritten
         self.ready = ready
         self.status = status
         self.heartbeat = heartbeat
