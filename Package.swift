@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "BridgeCore",
             dependencies: [
-                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections")
             ],
             swiftSettings: strictSettings
         ),

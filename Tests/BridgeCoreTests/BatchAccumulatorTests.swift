@@ -55,7 +55,10 @@ import Testing
         #expect(accumulator.nextDeadline == nil)
         _ = accumulator.append(Fixture.event("a", target: shop, offset: 1), encodedSize: 10, now: start)
         _ = accumulator.append(
-            Fixture.event("b", target: other, offset: 2), encodedSize: 10, now: start + .milliseconds(50))
+            Fixture.event("b", target: other, offset: 2),
+            encodedSize: 10,
+            now: start + .milliseconds(50)
+        )
         #expect(accumulator.nextDeadline == start + .milliseconds(200))
         #expect(accumulator.tick(now: start + .milliseconds(199)).isEmpty)
         let first = sealed(accumulator.tick(now: start + .milliseconds(200)))
@@ -122,17 +125,21 @@ import Testing
         let result = sealed(accumulator.seal(partitions: revoked))
         #expect(result.map(\.0.target) == [other])
         #expect(result.map(\.1) == [.revocation])
-        #expect(result.first?.0.partitions == [
-            TopicPartition(topic: Fixture.topic, partition: 1), TopicPartition(topic: Fixture.topic, partition: 2),
-        ])
+        #expect(
+            result.first?.0.partitions == [
+                TopicPartition(topic: Fixture.topic, partition: 1), TopicPartition(topic: Fixture.topic, partition: 2),
+            ]
+        )
         #expect(accumulator.openBatchCount == 1)
         #expect(accumulator.seal(partitions: revoked).isEmpty)
     }
 
     @Test func retriesResendFailedOperationsAndTheLaterOnesOfTheSameId() throws {
         var accumulator = BatchAccumulator(limits: BatchLimits())
-        for (offset, (id, action)) in [("a", DocumentAction.write), ("b", .write), ("a", .delete), ("c", .write),
-                                        ("a", .create)].enumerated() {
+        for (offset, (id, action)) in [
+            ("a", DocumentAction.write), ("b", .write), ("a", .delete), ("c", .write),
+            ("a", .create),
+        ].enumerated() {
             _ = accumulator.append(Fixture.event(id, action, offset: Int64(offset)), encodedSize: 10, now: start)
         }
         let batch = try #require(sealed(accumulator.sealAll()).first?.0)

@@ -18,14 +18,18 @@ import Testing
         var undone: [Int64] { pending + held }
     }
 
-    @Test("random received, completed, failed, dead-lettered and revoked events never commit past an undone offset",
-          arguments: seeds)
+    @Test(
+        "random received, completed, failed, dead-lettered and revoked events never commit past an undone offset",
+        arguments: seeds
+    )
     func offsetTrackerNeverCommitsPastAnUndoneOffset(seed: UInt64) {
         var random = SplitMix64(seed: seed)
         var tracker = OffsetTracker(flowControl: FlowControl(highWatermark: 500, lowWatermark: 200))
         let partitions = (0..<3).map { TopicPartition(topic: "t", partition: Int32($0)) }
         let epoch = tracker.assigned(partitions)
-        var models = Dictionary(uniqueKeysWithValues: partitions.map { ($0, PartitionModel(epoch: epoch, nextOffset: 0)) })
+        var models = Dictionary(
+            uniqueKeysWithValues: partitions.map { ($0, PartitionModel(epoch: epoch, nextOffset: 0)) }
+        )
         var stale: [(TopicPartition, Int64, AssignmentEpoch)] = []
 
         func check(_ commits: [TopicPartition: Int64]) {
@@ -72,7 +76,8 @@ import Testing
                 continue
             case 90..<93 where !stale.isEmpty:
                 let (stalePartition, offset, staleEpoch) = stale.remove(
-                    at: Int.random(in: 0..<stale.count, using: &random))
+                    at: Int.random(in: 0..<stale.count, using: &random)
+                )
                 _ = tracker.completed(stalePartition, offsets: [offset], epoch: staleEpoch)
             case 93..<95:
                 models[partition] = model
@@ -114,18 +119,23 @@ import Testing
         var id: String
     }
 
-    @Test("random streams through accumulator and scheduler keep per-id order and never overlap ids in flight",
-          arguments: seeds)
+    @Test(
+        "random streams through accumulator and scheduler keep per-id order and never overlap ids in flight",
+        arguments: seeds
+    )
     func accumulatorAndSchedulerKeepPerIDOrder(seed: UInt64) {
         var random = SplitMix64(seed: seed)
         let start = ContinuousClock.now
         var now = start
-        let targets = [DocumentTarget(index: "shop", collection: "orders"), DocumentTarget(index: "shop", collection: "users")]
+        let targets = [
+            DocumentTarget(index: "shop", collection: "orders"), DocumentTarget(index: "shop", collection: "users"),
+        ]
         let ids = ["a", "b", "c", "d", "e", "f"]
         let actions: [DocumentAction] = [.write, .write, .write, .create, .update, .delete]
         var accumulator = BatchAccumulator(
             limits: BatchLimits(maximumDocuments: 5, maximumBytes: 300, maximumWait: .milliseconds(20)),
-            requestOverhead: 20)
+            requestOverhead: 20
+        )
         var scheduler = WriteScheduler(maximumConcurrentBatches: 3)
 
         var offsetsByKey: [DocumentKey: [Int64]] = [:]
@@ -196,7 +206,8 @@ import Testing
                     actions[Int.random(in: 0..<actions.count, using: &random)],
                     target: targets[Int.random(in: 0..<targets.count, using: &random)],
                     partition: Int32.random(in: 0...2, using: &random),
-                    offset: offset)
+                    offset: offset
+                )
                 offsetsByKey[key(event), default: []].append(offset)
                 let value: Int64? = event.action == .delete ? nil : offset
                 expected[key(event)] = .some(value)

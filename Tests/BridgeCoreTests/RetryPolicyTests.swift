@@ -4,11 +4,16 @@ import Testing
 @Suite struct RetryPolicyTests {
     @Test func withoutJitterTheDelayDoublesUpToTheCap() {
         let policy = RetryPolicy(
-            schedule: RetrySchedule(initialDelay: .milliseconds(100), maximumDelay: .seconds(1), jitter: 0))
+            schedule: RetrySchedule(initialDelay: .milliseconds(100), maximumDelay: .seconds(1), jitter: 0)
+        )
         var random = SplitMix64(seed: 1)
         let delays = (1...6).map { policy.delay(forAttempt: $0, using: &random) }
-        #expect(delays == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800),
-                           .seconds(1), .seconds(1)])
+        #expect(
+            delays == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800),
+                .seconds(1), .seconds(1),
+            ]
+        )
         #expect(policy.delay(forAttempt: 10_000, using: &random) == .seconds(1))
         #expect(policy.delay(forAttempt: 0, using: &random) == .milliseconds(100))
     }

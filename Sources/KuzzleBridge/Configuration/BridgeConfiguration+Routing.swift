@@ -5,7 +5,10 @@ extension BridgeConfiguration {
     /// ``KuzzleNames``.
     ///
     /// - Throws: ``ConfigurationError`` naming `routing.topics.<topic>[.field]`.
-    static func topicRoutings(_ section: ConfigurationFile.Routing?, consumedTopics: [String]) throws
+    static func topicRoutings(
+        _ section: ConfigurationFile.Routing?,
+        consumedTopics: [String]
+    ) throws
         -> [String: TopicRouting]
     {
         var routings = Dictionary(uniqueKeysWithValues: consumedTopics.map { ($0, TopicRouting()) })

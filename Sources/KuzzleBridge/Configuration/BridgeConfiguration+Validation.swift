@@ -101,7 +101,10 @@ extension BridgeConfiguration {
         )
     }
 
-    private static func kuzzleSettings(_ section: ConfigurationFile.Kuzzle?, sources: ConfigurationSources) throws
+    private static func kuzzleSettings(
+        _ section: ConfigurationFile.Kuzzle?,
+        sources: ConfigurationSources
+    ) throws
         -> KuzzleSettings
     {
         let url = try kuzzleURL(section?.url)
@@ -177,7 +180,10 @@ extension BridgeConfiguration {
         return url
     }
 
-    private static func batchLimits(_ section: ConfigurationFile.Batching?, maximumRequestSize: Int) throws
+    private static func batchLimits(
+        _ section: ConfigurationFile.Batching?,
+        maximumRequestSize: Int
+    ) throws
         -> BatchLimits
     {
         let maximumBytes = try ConfigurationField.byteCount(
@@ -243,7 +249,10 @@ extension BridgeConfiguration {
         )
     }
 
-    private static func deadLetterSettings(_ section: ConfigurationFile.DeadLetter?, consumedTopics: [String]) throws
+    private static func deadLetterSettings(
+        _ section: ConfigurationFile.DeadLetter?,
+        consumedTopics: [String]
+    ) throws
         -> DeadLetterSettings
     {
         var topic: String?
@@ -271,7 +280,10 @@ extension BridgeConfiguration {
         )
     }
 
-    private static func backpressureSettings(_ section: ConfigurationFile.Backpressure?, batching: BatchLimits) throws
+    private static func backpressureSettings(
+        _ section: ConfigurationFile.Backpressure?,
+        batching: BatchLimits
+    ) throws
         -> BackpressureSettings
     {
         let maximum = try ConfigurationField.byteCount(

@@ -53,7 +53,12 @@ enum ConfigurationField {
     }
 
     /// A whole number within `range`, or `defaultValue` when `text` is absent.
-    static func integer(_ text: String?, key: String, default defaultValue: Int, in range: ClosedRange<Int>) throws
+    static func integer(
+        _ text: String?,
+        key: String,
+        default defaultValue: Int,
+        in range: ClosedRange<Int>
+    ) throws
         -> Int
     {
         guard let text else { return defaultValue }
@@ -71,7 +76,12 @@ enum ConfigurationField {
     }
 
     /// A decimal number within `range`, or `defaultValue` when `text` is absent.
-    static func number(_ text: String?, key: String, default defaultValue: Double, in range: ClosedRange<Double>)
+    static func number(
+        _ text: String?,
+        key: String,
+        default defaultValue: Double,
+        in range: ClosedRange<Double>
+    )
         throws -> Double
     {
         guard let text else { return defaultValue }
@@ -121,7 +131,11 @@ enum ConfigurationField {
     }
 
     /// A map of librdkafka properties, rejecting empty keys and the `reserved` ones (with their reason).
-    static func properties(_ raw: [String: String]?, key: String, reserved: [String: String]) throws
+    static func properties(
+        _ raw: [String: String]?,
+        key: String,
+        reserved: [String: String]
+    ) throws
         -> [String: String]
     {
         guard let raw else { return [:] }

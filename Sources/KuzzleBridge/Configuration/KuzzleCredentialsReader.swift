@@ -8,7 +8,10 @@ enum KuzzleCredentialsReader {
     /// The credentials described by `section` and `sources`.
     ///
     /// - Throws: ``ConfigurationError`` naming the conflicting or missing key.
-    static func credentials(_ section: ConfigurationFile.Kuzzle?, sources: ConfigurationSources) throws
+    static func credentials(
+        _ section: ConfigurationFile.Kuzzle?,
+        sources: ConfigurationSources
+    ) throws
         -> KuzzleSettings.Credentials
     {
         let apiKey = try secret(

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Where finished log lines go. Implementations receive whole lines, newline included, one call per line.
@@ -48,10 +48,10 @@ public struct FileDescriptorLogSink: LogLineSink {
 /// `write(2)` from the platform's C library.
 private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     #if canImport(Glibc)
-        return Glibc.write(descriptor, buffer, count)
+    return Glibc.write(descriptor, buffer, count)
     #elseif canImport(Musl)
-        return Musl.write(descriptor, buffer, count)
+    return Musl.write(descriptor, buffer, count)
     #else
-        return Darwin.write(descriptor, buffer, count)
+    return Darwin.write(descriptor, buffer, count)
     #endif
 }
