@@ -62,15 +62,20 @@ struct ExpectedState: Sendable {
 
     /// Applies one event, as Kuzzle would.
     mutating func apply(_ event: TestEvent) {
+        documents[event.document] = Self.applying(event, to: documents[event.document])
+    }
+
+    /// One document's body after `event` (`nil`: absent).
+    static func applying(_ event: TestEvent, to body: DocumentBody?) -> DocumentBody? {
         switch event.action {
         case .write:
-            documents[event.document] = event.body ?? [:]
+            return event.body ?? [:]
         case .update:
-            guard var current = documents[event.document] else { return }
+            guard var current = body else { return nil }
             current.merge(event.body ?? [:]) { _, new in new }
-            documents[event.document] = current
+            return current
         case .delete:
-            documents[event.document] = nil
+            return nil
         }
     }
 
