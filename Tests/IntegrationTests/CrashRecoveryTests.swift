@@ -1,0 +1,100 @@
+import Foundation
+import KuzzleStandIn
+import RdKafka
+import Testing
+
+extension IntegrationTests {
+    @Suite("Crash recovery")
+    struct CrashRecoveryTests {
+        @Test("A daemon killed with SIGKILL at three seeded moments and restarted each time loses nothing")
+        func killedThreeTimesLosesNothing() async throws {
+            let bootstrap = try IntegrationEnvironment.mockBootstrap()
+            let names = ScenarioNames("crash")
+            var generator = TestEventGenerator(
+                seed: 0x5EED_0002,
+                index: names.index,
+                collections: names.collections,
+                idsPerCollection: 2000
+            )
+            let events = generator.next(40_000)
+            let producer = try TestProducer(bootstrap: bootstrap, topic: names.topic)
+            let ends = highWatermarks(of: try await producer.send(events.map(\.message)))
+            await producer.close()
+            var random = SeededGenerator(seed: 0x5EED_0003)
+
+            try await StandInHelpers.withStandIn(index: names.index, collections: names.collections) { server in
+                // A replayed update can find its document deleted by a later event already written before the crash:
+                // Kuzzle answers 404 and the bridge dead-letters it (the later events restore the modelled state).
+                let daemon = try DaemonProcess(
+                    name: "bridge",
+                    configuration: names.configuration(
+                        bootstrap: bootstrap,
+                        kuzzleURL: server.baseURL,
+                        deadLetters: true
+                    )
+                )
+                let probe = try OffsetsProbe(bootstrap: bootstrap, group: names.group, topic: names.topic)
+                try daemon.start()
+                for kill in 1...3 {
+                    // Kill once Kuzzle has acknowledged about kill/4 of the events (replays included), ± 8 %.
+                    let fraction = Double(kill) / 4 + Double.random(in: -0.08...0.08, using: &random)
+                    let threshold = Int(fraction * Double(events.count))
+                    let reached = await IntegrationEnvironment.eventually(
+                        timeout: .seconds(90),
+                        interval: .milliseconds(10)
+                    ) {
+                        server.counters.documentsWritten >= threshold
+                    }
+                    #expect(reached, "kill \(kill): Kuzzle never got \(threshold) writes\n\(daemon.tail())")
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 0...150, using: &random)))
+                    daemon.kill()
+                    let exit = await daemon.waitForExit(timeout: .seconds(10))
+                    #expect(
+                        exit?.signalled == true && exit?.status == SIGKILL,
+                        "kill \(kill): \(exit.map(\.description) ?? "still running")"
+                    )
+                    print(
+                        "IntegrationTests crash: kill \(kill) after \(server.counters.documentsWritten) writes; committed \((try? probe.committed()) ?? [:])"
+                    )
+                    try daemon.start()
+                }
+
+                let allCommitted = await probe.waitUntilCommitted(ends, timeout: .seconds(120))
+                #expect(
+                    allCommitted,
+                    "offsets did not reach \(ends); committed \((try? probe.committed()) ?? [:])\n\(daemon.tail())"
+                )
+                let actual = try StandInHelpers.documents(
+                    of: server,
+                    index: names.index,
+                    collections: names.collections
+                )
+                let difference = StandInHelpers.difference(expected: generator.model.documents, actual: actual)
+                #expect(difference == nil, "\(difference ?? "")")
+                #expect(server.counters.documentsWritten >= events.count)
+
+                daemon.terminate()
+                let exit = await daemon.waitForExit(timeout: .seconds(30))
+                #expect(
+                    exit?.status == 0 && exit?.signalled == false,
+                    "exit: \(exit.map(\.description) ?? "still running")"
+                )
+                await probe.close()
+
+                // Anything dead-lettered must be such a replayed update of a since-deleted document.
+                let letters = try await DeadLetterReader.read(
+                    topic: names.deadLetterTopic,
+                    bootstrap: bootstrap,
+                    expected: 1,
+                    timeout: .seconds(8),
+                    settle: .zero
+                )
+                for letter in letters {
+                    #expect(letter.header("kuzzle-bridge-status") == "404", "unexpected dead letter \(letter.headers)")
+                    #expect(String(decoding: letter.value ?? [], as: UTF8.self).contains("\"action\":\"update\""))
+                }
+                print("IntegrationTests crash: \(letters.count) replayed update(s) of deleted documents dead-lettered")
+            }
+        }
+    }
+}
