@@ -73,7 +73,9 @@ public struct KuzzleDocumentFailure: Sendable, Hashable, CustomStringConvertible
     ///
     /// - 429 and 5xx: retry. 400 and other 4xx: permanent.
     /// - 404: bulk:mWrite → permanent (the index vanished behind Kuzzle's cache: a configuration issue);
-    ///   import delete → already done; import index/create/update → permanent.
+    ///   import delete and import update → already done (the document is gone: nothing is left to delete or to
+    ///   update; after an at-least-once replay a later event may have deleted it, so refusing the update would halt a
+    ///   partition on a replay); import index/create → permanent.
     /// - 409: bulk:import → already done (create on an existing id, or an external version already newer);
     ///   bulk:mWrite cannot produce it without versions, so it is retried.
     /// - A missing or non-error status (0, 1xx–3xx) is treated as retry: nothing proves the document was written.
@@ -84,7 +86,7 @@ public struct KuzzleDocumentFailure: Sendable, Hashable, CustomStringConvertible
     ) -> Disposition {
         switch status {
         case 404:
-            if route == .importBulk && action == .delete { return .alreadyDone }
+            if route == .importBulk && (action == .delete || action == .update) { return .alreadyDone }
             return .permanent
         case 409:
             return route == .importBulk ? .alreadyDone : .retry

@@ -23,14 +23,14 @@ extension IntegrationTests {
             var random = SeededGenerator(seed: 0x5EED_0003)
 
             try await StandInHelpers.withStandIn(index: names.index, collections: names.collections) { server in
-                // A replayed update can find its document deleted by a later event already written before the crash:
-                // Kuzzle answers 404 and the bridge dead-letters it (the later events restore the modelled state).
+                // No dead-letter topic: a replay after a crash must never be refused for good (a replayed update of a
+                // document deleted by a later event counts as done), so no partition may halt.
                 let daemon = try DaemonProcess(
                     name: "bridge",
                     configuration: names.configuration(
                         bootstrap: bootstrap,
                         kuzzleURL: server.baseURL,
-                        deadLetters: true
+                        deadLetters: false
                     )
                 )
                 let probe = try OffsetsProbe(bootstrap: bootstrap, group: names.group, topic: names.topic)
@@ -81,19 +81,7 @@ extension IntegrationTests {
                 )
                 await probe.close()
 
-                // Anything dead-lettered must be such a replayed update of a since-deleted document.
-                let letters = try await DeadLetterReader.read(
-                    topic: names.deadLetterTopic,
-                    bootstrap: bootstrap,
-                    expected: 1,
-                    timeout: .seconds(8),
-                    settle: .zero
-                )
-                for letter in letters {
-                    #expect(letter.header("kuzzle-bridge-status") == "404", "unexpected dead letter \(letter.headers)")
-                    #expect(String(decoding: letter.value ?? [], as: UTF8.self).contains("\"action\":\"update\""))
-                }
-                print("IntegrationTests crash: \(letters.count) replayed update(s) of deleted documents dead-lettered")
+                #expect(!daemon.log.contains("Partition halted"), "a replay halted a partition")
             }
         }
     }

@@ -25,7 +25,7 @@ extension IntegrationTests {
                 var configuration = names.configuration(
                     bootstrap: bootstrap,
                     kuzzleURL: server.baseURL,
-                    deadLetters: true
+                    deadLetters: false
                 )
                 configuration.drainTimeout = "\(drainTimeout)s"
                 let survivor = try DaemonProcess(name: "survivor", configuration: configuration)
@@ -102,6 +102,7 @@ extension IntegrationTests {
                 survivor.terminate()
                 let survivorExit = await survivor.waitForExit(timeout: .seconds(30))
                 #expect(survivorExit?.status == 0 && survivorExit?.signalled == false)
+                #expect(!survivor.log.contains("Partition halted") && !leaver.log.contains("Partition halted"))
                 await probe.close()
             }
         }

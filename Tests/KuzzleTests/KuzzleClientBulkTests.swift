@@ -130,7 +130,7 @@ import Testing
             }
             #expect(
                 dispositions == [
-                    "written", "409 alreadyDone", "written", "404 alreadyDone", "written", "404 permanent", "written",
+                    "written", "409 alreadyDone", "written", "404 alreadyDone", "written", "404 alreadyDone", "written",
                 ]
             )
             let stored = server.documents(index: "shop", collection: "orders")

@@ -40,7 +40,7 @@ import Testing
         let sent = [Self.op("a", .create), Self.op("a", .delete), Self.op("b", .update)]
         let outcomes = try KuzzleBulkOutcomeMapper(route: .importBulk)
             .outcomes(for: sent, failures: [Self.failure("a", 404, .delete), Self.failure("b", 404, .update)])
-        #expect(outcomes == [.written, Self.failed(404, .alreadyDone), Self.failed(404, .permanent)])
+        #expect(outcomes == [.written, Self.failed(404, .alreadyDone), Self.failed(404, .alreadyDone)])
     }
 
     @Test(arguments: [
@@ -62,7 +62,7 @@ import Testing
         (500, .mWrite, .index, .retry),
         (503, .importBulk, .index, .retry),
         (404, .importBulk, .delete, .alreadyDone),
-        (404, .importBulk, .update, .permanent),
+        (404, .importBulk, .update, .alreadyDone),
         (409, .importBulk, .create, .alreadyDone),
         (409, .importBulk, .index, .alreadyDone),
         (400, .importBulk, .update, .permanent),

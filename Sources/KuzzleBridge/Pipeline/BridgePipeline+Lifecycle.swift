@@ -64,7 +64,7 @@ extension BridgePipeline {
             pending.revocation.finish(committing: Dictionary(uniqueKeysWithValues: commits.map { ($0.key.kafka, $0.value) }))
             for partition in pending.partitions { haltedPartitions[partition] = nil }
             logger.notice(
-                settled ? "Revocation finished: committed what was done" : "Revocation deadline passed: committed what was done",
+                settled ? "Revocation finished: handing what is done to the consumer's commit" : "Revocation deadline passed: handing what is done to the consumer's commit",
                 metadata: ["kafka.commits": "\(commits.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ","))"]
             )
             performWithoutGroup(others)
