@@ -160,6 +160,7 @@ let package = Package(
                 "BridgeCore",
                 "RdKafka",
                 "KuzzleStandIn",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
