@@ -123,9 +123,11 @@ public struct OffsetTracker: Sendable {
     ///   - offset: The record's offset (records of a partition arrive in offset order).
     ///   - bytes: The memory the record holds until it is done (key, value and headers).
     public mutating func received(_ partition: TopicPartition, offset: Int64, bytes: Int) -> Receipt {
-        guard var state = partitions[partition], state.haltReason == nil else { return .discarded }
-        guard state.receive(offset, bytes: max(0, bytes)) else { return .discarded }
-        partitions[partition] = state
+        // Mutated in place through the dictionary: a copied-out state would share its entries with the dictionary's
+        // and copy them all on append (O(buffered records) per record).
+        guard let epoch = partitions[partition]?.epoch, partitions[partition]?.haltReason == nil,
+            partitions[partition]?.receive(offset, bytes: max(0, bytes)) == true
+        else { return .discarded }
         var actions: [Action] = []
         if flowControl.add(max(0, bytes)) == .pause {
             let toPause = pausablePartitions()
@@ -135,7 +137,7 @@ public struct OffsetTracker: Sendable {
             paused.insert(partition)
             actions.append(.pause([partition]))
         }
-        return .accepted(state.epoch, actions)
+        return .accepted(epoch, actions)
     }
 
     /// Reports offsets acknowledged by Kuzzle.
