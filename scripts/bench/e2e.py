@@ -33,6 +33,9 @@ p.add_argument("--stall", action="store_true")
 p.add_argument("--stall-seconds", type=int, default=60)
 p.add_argument("--latency-seconds", type=float, default=10.0)
 p.add_argument("--latency-fraction", type=float, default=0.10)
+p.add_argument("--latency-rate", type=int, default=0, help="events/s for the latency phase (default: fraction of peak)")
+p.add_argument("--max-buffered", default="", help="backpressure.max_buffered_bytes (default: the daemon's)")
+p.add_argument("--log-level", default="notice", help="the daemon's logging.level (its log goes to the run directory)")
 p.add_argument("--bootstrap", required=True)
 p.add_argument("--bin", required=True, help="directory of kuzzle-bridge and kuzzle-standin")
 p.add_argument("--run", required=True, help="scratch directory")
@@ -144,8 +147,9 @@ batching:
   max_wait: {MAX_WAIT_MS}ms
 writer:
   route: {args.route}
+{"backpressure:" + chr(10) + "  max_buffered_bytes: " + args.max_buffered if args.max_buffered else ""}
 logging:
-  level: notice
+  level: {args.log_level}
   stats_interval: 0
 shutdown:
   drain_timeout: 10s
@@ -255,7 +259,7 @@ def main():
     results["daemon"] = (rate, cpu, hwm)
     log(f"daemon: {rate:,.0f} docs/s over {span:.2f} s, {cpu:.2f} s CPU, VmHWM {hwm:.1f} MiB")
 
-    lat_rate = max(100, int(rate * args.latency_fraction))
+    lat_rate = args.latency_rate or max(100, int(rate * args.latency_fraction))
     http("POST", f"{base}/_standin/write-log", b"")
     log(f"latency: pacing {lat_rate}/s for {args.latency_seconds:.0f} s")
     sent = paced_produce(lat_rate, args.latency_seconds)
