@@ -14,6 +14,9 @@ let package = Package(
     products: [
         .executable(name: "kuzzle-bridge", targets: ["KuzzleBridgeDaemon"]),
         .executable(name: "kuzzle-standin", targets: ["KuzzleStandInServer"]),
+        // For the micro benchmarks in Benchmarks/ (a separate package) only.
+        .library(name: "BridgeCore", targets: ["BridgeCore"]),
+        .library(name: "Kuzzle", targets: ["Kuzzle"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),

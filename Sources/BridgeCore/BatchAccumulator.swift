@@ -82,16 +82,16 @@ public struct BatchAccumulator: Sendable {
         {
             actions.append(.seal(previous, reason: .bytes))
         }
-        if openBatches[key] == nil { openBatches[key] = makeBatch(for: key, now: now) }
-        openBatches[key]?.add(event, encodedSize: size)
-        if let batch = openBatches[key] {
-            if batch.documentCount >= limits.maximumDocuments {
-                openBatches[key] = nil
-                actions.append(.seal(batch, reason: .documents))
-            } else if batch.encodedBytes >= limits.maximumBytes {
-                openBatches[key] = nil
-                actions.append(.seal(batch, reason: .bytes))
-            }
+        // Moved out and back rather than mutated through `openBatches[key]?`: the batch stays uniquely referenced and
+        // no dictionary `_modify` accessor runs (each call allocated its coroutine frames).
+        var batch = openBatches.removeValue(forKey: key) ?? makeBatch(for: key, now: now)
+        batch.add(event, encodedSize: size)
+        if batch.documentCount >= limits.maximumDocuments {
+            actions.append(.seal(batch, reason: .documents))
+        } else if batch.encodedBytes >= limits.maximumBytes {
+            actions.append(.seal(batch, reason: .bytes))
+        } else {
+            openBatches[key] = batch
         }
         return actions
     }

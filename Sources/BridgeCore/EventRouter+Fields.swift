@@ -59,6 +59,17 @@ struct EnvelopeFields {
         case body
 
         /// The member a name token designates, or `nil` for a member the router ignores.
+        /// The member's bit in ``EnvelopeFields/seen``.
+        var bit: UInt8 {
+            switch self {
+            case .index: 1
+            case .collection: 2
+            case .id: 4
+            case .action: 8
+            case .body: 16
+            }
+        }
+
         init?(_ token: JSONStringToken, in scanner: JSONScanner) {
             if token.hasEscapes {
                 guard let name = try? scanner.decodeString(token) else { return nil }
@@ -88,13 +99,15 @@ struct EnvelopeFields {
     /// The positions of the body's JSON value within the record's value.
     var body: Range<Int>?
     /// The members seen so far, to refuse duplicates.
-    private var seen: Set<String> = []
+    /// The members already read, one bit per ``Member`` (a set of strings would allocate per event).
+    private var seen: UInt8 = 0
 
     /// Records `member`, whose (already validated) value spans `start..<scanner.position`.
     mutating func set(_ member: Member, valueAt start: Int, scanner: JSONScanner) throws(RoutingProblem) {
-        guard seen.insert(member.rawValue).inserted else {
+        guard seen & member.bit == 0 else {
             throw RoutingProblem(.invalidField, member.rawValue, "appears twice in the envelope", position: start)
         }
+        seen |= member.bit
         let first = scanner.bytes[start]
         if first == UInt8(ascii: "n") { return }  // null: absent
         if member == .body {

@@ -23,6 +23,10 @@ public struct StandInCounters: Sendable, Hashable {
     public var documentsReceived: [String: Int] = [:]
     /// Documents actually written (created, replaced, updated or deleted) by any action.
     public var documentsWritten: Int = 0
+    /// Epoch milliseconds of the first and the last request that wrote documents (for throughput measurements).
+    public var firstWriteAt: Int64?
+    /// See ``firstWriteAt``.
+    public var lastWriteAt: Int64?
 
     /// Creates empty counters.
     public init() {}

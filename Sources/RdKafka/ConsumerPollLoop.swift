@@ -27,7 +27,9 @@ final class ConsumerPollLoop: Sendable {
         (1, [:])
     )
     /// Poll-thread state, in a lock only so the type is checked `Sendable` (it is uncontended).
-    private let confined = Mutex<(pending: [KafkaRecord], everAssigned: Bool)>(([], false))
+    /// `lastTopic` is the name of the last record's topic, reused while records keep coming from that topic (a name
+    /// over 15 bytes would otherwise cost one allocation per record).
+    private let confined = Mutex<(pending: [KafkaRecord], everAssigned: Bool, lastTopic: String)>(([], false, ""))
     /// Callers of ``KafkaConsumer/close()`` waiting for the end of the shutdown.
     private let closeWaiters = Mutex<(isDone: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
@@ -81,8 +83,11 @@ final class ConsumerPollLoop: Sendable {
         defer { rd_kafka_message_destroy(message) }
         let err = message.pointee.err
         if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-            let record = RDKafkaMessage.record(from: message)
-            confined.withLock { $0.pending.append(record) }
+            confined.withLock { state in
+                let record = RDKafkaMessage.record(from: message, lastTopic: &state.lastTopic)
+                if state.pending.isEmpty { state.pending.reserveCapacity(configuration.maximumRecordsPerEvent) }
+                state.pending.append(record)
+            }
         } else if err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
             flushPendingRecords()
             let text = rd_kafka_message_errstr(message).map { String(cString: $0) }

@@ -3,7 +3,10 @@ import Synchronization
 
 /// The stand-in's own HTTP control surface under `/_standin/…` (Kuzzle has nothing like it):
 /// `GET /_standin/dump/{i}/{c}`, `GET /_standin/counters`, `POST /_standin/faults` (body below),
-/// `POST /_standin/faults/clear`, `POST /_standin/reset`, `PUT /_standin/collections/{i}/{c}`.
+/// `POST /_standin/faults/clear`, `POST /_standin/reset`, `PUT /_standin/collections/{i}/{c}`,
+/// `POST /_standin/write-log` (start recording, or restart with an empty log, the write time of every document id) and
+/// `GET /_standin/write-log` (the log as text, one `id epochMilliseconds` line per write, in write order).
+/// `"hang":true` holds every API request unanswered until `"hang":false` (a Kuzzle that stopped answering).
 ///
 /// Faults body (every key optional): `{"failNext":{"count":2,"status":503,"id":"api.process.overloaded",
 /// "message":"…"},"latencyMs":50,"drop":{"when":"beforeWrite"|"afterWrite","count":1},
@@ -25,8 +28,24 @@ struct ControlRoutes: Sendable {
                 .object([
                     ("requests", map(counters.requests)), ("documentsReceived", map(counters.documentsReceived)),
                     ("documentsWritten", .int(counters.documentsWritten)),
+                    ("firstWriteAt", counters.firstWriteAt.map { .int(Int($0)) } ?? .null),
+                    ("lastWriteAt", counters.lastWriteAt.map { .int(Int($0)) } ?? .null),
                 ])
             )
+        case ("POST", ["write-log"]):
+            state.store.withLock { $0.writeLog = [] }
+            return reply(.object([("acknowledged", .bool(true))]))
+        case ("GET", ["write-log"]):
+            let log = state.store.withLock { $0.writeLog ?? [] }
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(log.count * 32)
+            for entry in log {
+                buffer.writeString(entry.id)
+                buffer.writeStaticString(" ")
+                buffer.writeString(String(entry.at))
+                buffer.writeStaticString("\n")
+            }
+            return .control(status: 200, body: buffer)
         case ("POST", ["faults"]):
             return applyFaults(request.body)
         case ("POST", ["faults", "clear"]):

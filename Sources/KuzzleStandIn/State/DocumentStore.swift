@@ -2,6 +2,9 @@
 struct DocumentStore: Sendable {
     /// index → collection → id → document.
     private(set) var indexes: [String: [String: [String: StoredDocument]]] = [:]
+    /// When recording (control surface only): every stored or deleted id with the epoch milliseconds of the write,
+    /// in write order, for latency measurements.
+    var writeLog: [(id: String, at: Int64)]?
 
     /// Why a target is unusable: the 412 Kuzzle's index cache would give.
     func checkTarget(index: String, collection: String) -> KuzzleErrorReply? {
@@ -53,14 +56,20 @@ struct DocumentStore: Sendable {
         let previous = indexes[index]?[collection]?[id]
         let version = externalVersion ?? ((previous?.version ?? 0) + 1)
         indexes[index]?[collection]?[id] = StoredDocument(body: body, version: version)
+        writeLog?.append((id, StandInState.now()))
         return (version, previous == nil)
     }
 
     /// Deletes a document; returns its last version, `nil` if it did not exist.
     mutating func delete(index: String, collection: String, id: String) -> Int? {
-        indexes[index]?[collection]?.removeValue(forKey: id)?.version
+        let version = indexes[index]?[collection]?.removeValue(forKey: id)?.version
+        if version != nil { writeLog?.append((id, StandInState.now())) }
+        return version
     }
 
     /// Drops every index.
-    mutating func removeAll() { indexes = [:] }
+    mutating func removeAll() {
+        indexes = [:]
+        writeLog = nil
+    }
 }

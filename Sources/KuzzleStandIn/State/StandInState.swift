@@ -64,6 +64,11 @@ final class StandInState: Sendable {
 
     func countWritten(_ count: Int) {
         guard count > 0 else { return }
-        counters.withLock { $0.documentsWritten += count }
+        let now = Self.now()
+        counters.withLock { counters in
+            counters.documentsWritten += count
+            if counters.firstWriteAt == nil { counters.firstWriteAt = now }
+            counters.lastWriteAt = now
+        }
     }
 }

@@ -1,12 +1,30 @@
 import CRdKafka
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Copies a consumed `rd_kafka_message_t` into a ``KafkaRecord``: each payload is copied exactly once.
 enum RDKafkaMessage {
     /// Builds the record for a successful message. Never fails on data: null key or value stay `nil`, header names
     /// are decoded lossily, a missing topic handle yields an empty topic name.
     static func record(from message: UnsafePointer<rd_kafka_message_t>) -> KafkaRecord {
+        var lastTopic = ""
+        return record(from: message, lastTopic: &lastTopic)
+    }
+
+    /// Builds the record like ``record(from:)``, taking the topic name from `lastTopic` when it is the same (no
+    /// allocation), and leaving the record's topic name in `lastTopic` for the next call.
+    static func record(from message: UnsafePointer<rd_kafka_message_t>, lastTopic: inout String) -> KafkaRecord {
         let pointee = message.pointee
-        let topic = pointee.rkt.flatMap { rd_kafka_topic_name($0) }.map { String(cString: $0) } ?? ""
+        let topic: String
+        if let name = pointee.rkt.flatMap({ rd_kafka_topic_name($0) }) {
+            if !lastTopic.withCString({ strcmp($0, name) == 0 }) { lastTopic = String(cString: name) }
+            topic = lastTopic
+        } else {
+            topic = ""
+        }
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let timestamp = rd_kafka_message_timestamp(message, &timestampType)
         return KafkaRecord(

@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark driver for kuzzle-bridge (run through scripts/bench-e2e.sh, which sets everything up).
+
+Phases, all against tansu memory:// (behind tagshim) and the release kuzzle-standin on 127.0.0.1:
+  1. produce N envelope events (about 500-byte bodies, 3 collections, ids with ~20% repeats) to a new 4-partition
+     topic with kcat;
+  2. floor: kcat consumes them all in a new consumer group; rate from its first to its last message, CPU user+sys
+     from wait4();
+  3. the daemon (release) bridges them all into the stand-in: documents/s from the stand-in's first to last write,
+     daemon CPU (utime+stime from /proc at the end), peak RSS (VmHWM);
+  4. latency at a fixed lower rate (default 10% of the measured peak): a paced generator feeds kcat -P; each event's
+     `_id` carries its send time (epoch ms, taken when the line is handed to kcat); the stand-in's write log gives the
+     epoch ms at which it stored that id (just before it answers the bulk request); latency = stored - sent;
+  5. with --stall: the stand-in holds every request unanswered for 60 s while a fresh daemon faces N waiting
+     events; reports that daemon's peak RSS.
+Prints one table. Every number is measured on this machine; nothing is asserted.
+"""
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+p = argparse.ArgumentParser()
+p.add_argument("--events", type=int, default=1_000_000)
+p.add_argument("--gzip", action="store_true", help="kuzzle.gzip: true (the daemon compresses request bodies)")
+p.add_argument("--route", default="mWrite", choices=["mWrite", "import", "auto"])
+p.add_argument("--stall", action="store_true")
+p.add_argument("--stall-seconds", type=int, default=60)
+p.add_argument("--latency-seconds", type=float, default=10.0)
+p.add_argument("--latency-fraction", type=float, default=0.10)
+p.add_argument("--latency-rate", type=int, default=0, help="events/s for the latency phase (default: fraction of peak)")
+p.add_argument("--max-buffered", default="", help="backpressure.max_buffered_bytes (default: the daemon's)")
+p.add_argument("--log-level", default="notice", help="the daemon's logging.level (its log goes to the run directory)")
+p.add_argument("--bootstrap", required=True)
+p.add_argument("--bin", required=True, help="directory of kuzzle-bridge and kuzzle-standin")
+p.add_argument("--run", required=True, help="scratch directory")
+args = p.parse_args()
+
+N = args.events
+RUN = args.run
+BS = args.bootstrap
+STAMP = f"{int(time.time())}-{os.getpid()}"
+TOPIC = f"bench-e2e-{STAMP}"
+COLLECTIONS = ["orders", "customers", "products"]
+MAX_WAIT_MS = 200
+FETCH_WAIT_MS = 10
+children = []
+
+
+def log(msg):
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def cleanup(*_):
+    for proc in children:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in children:
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def event_line(i, rng_pad, doc_id, collection, sent_ms=None):
+    body = {"seq": i, "kind": "bench", "price": i % 997, "qty": i % 13, "tags": ["a", "b", "c"],
+            "note": rng_pad}
+    if sent_ms is not None:
+        body["sentAt"] = sent_ms
+    value = json.dumps({"index": "bench", "collection": collection, "_id": doc_id, "action": "write", "body": body},
+                       separators=(",", ":"))
+    return f"{doc_id}|{value}\n"
+
+
+def data_file(n):
+    path = os.path.join(RUN, f"bench-e2e-{n}.txt")
+    if os.path.exists(path) and os.path.getsize(path) > 0:
+        return path
+    log(f"generating {n} events into {path}")
+    rng = random.Random(7)
+    pads = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789 ") for _ in range(400)) for _ in range(64)]
+    distinct = max(1, int(n * 0.8))
+    with open(path + ".tmp", "w") as f:
+        for i in range(n):
+            f.write(event_line(i, pads[i % 64], f"doc-{(i * 7919) % distinct}", COLLECTIONS[i % 3]))
+    os.rename(path + ".tmp", path)
+    return path
+
+
+def http(method, url, body=None):
+    req = urllib.request.Request(url, data=body, method=method)
+    with urllib.request.urlopen(req, timeout=600) as r:
+        return r.read()
+
+
+def proc_cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / tick
+
+
+def proc_hwm_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def start_standin():
+    port_file = os.path.join(RUN, f"standin-{STAMP}.port")
+    cmd = [os.path.join(args.bin, "kuzzle-standin"), "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
+           "--keep-alive", "--threads", "1"] + sum((["--collection", f"bench/{c}"] for c in COLLECTIONS), [])
+    proc = subprocess.Popen(cmd, stdout=open(os.path.join(RUN, "bench-standin.log"), "w"), stderr=subprocess.STDOUT)
+    children.append(proc)
+    for _ in range(200):
+        if os.path.exists(port_file) and os.path.getsize(port_file) > 0:
+            return proc, f"http://127.0.0.1:{open(port_file).read().strip()}"
+        time.sleep(0.05)
+    raise SystemExit("bench: the stand-in did not start")
+
+
+def counters(base):
+    return json.loads(http("GET", f"{base}/_standin/counters"))
+
+
+def start_daemon(base, group, name):
+    config = os.path.join(RUN, f"bench-{name}.yaml")
+    with open(config, "w") as f:
+        f.write(f"""kafka:
+  bootstrap_servers: [{BS}]
+  group_id: {group}
+  topics: [{TOPIC}]
+  session_timeout: 6s
+  properties:
+    fetch.wait.max.ms: {FETCH_WAIT_MS}
+kuzzle:
+  url: {base}
+  gzip: {"true" if args.gzip else "false"}
+batching:
+  max_wait: {MAX_WAIT_MS}ms
+writer:
+  route: {args.route}
+{"backpressure:" + chr(10) + "  max_buffered_bytes: " + args.max_buffered if args.max_buffered else ""}
+logging:
+  level: {args.log_level}
+  stats_interval: 0
+shutdown:
+  drain_timeout: 10s
+""")
+    out = open(os.path.join(RUN, f"bench-{name}.log"), "w")
+    proc = subprocess.Popen([os.path.join(args.bin, "kuzzle-bridge"), "run", "--config", config],
+                            stdout=out, stderr=subprocess.STDOUT)
+    children.append(proc)
+    return proc
+
+
+def wait_written(base, target, proc, timeout, sample=None):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        c = counters(base)
+        if sample:
+            sample()
+        if c["documentsWritten"] >= target:
+            return c
+        if proc.poll() is not None:
+            raise SystemExit(f"bench: the daemon exited ({proc.returncode}); see {RUN}/bench-*.log")
+        time.sleep(0.05)
+    raise SystemExit(f"bench: only {counters(base)['documentsWritten']} of {target} documents written in {timeout}s")
+
+
+def stop(proc):
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def kcat_floor():
+    cmd = ["kcat", "-C", "-b", BS, "-G", f"kcat-{STAMP}", "-X", "auto.offset.reset=earliest",
+           "-X", "session.timeout.ms=6000", "-X", f"fetch.wait.max.ms={FETCH_WAIT_MS}", "-e", "-q", "-f", "\n", TOPIC]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+    got, first, last = 0, None, None
+    while True:
+        chunk = os.read(proc.stdout.fileno(), 1 << 16)
+        if not chunk:
+            break
+        now = time.monotonic()
+        if first is None:
+            first = now
+        got += chunk.count(b"\n")
+        last = now
+    _, status, usage = os.wait4(proc.pid, 0)
+    cpu = usage.ru_utime + usage.ru_stime
+    return got, got / max(1e-9, last - first), cpu
+
+
+def paced_produce(rate, seconds):
+    """Feeds kcat -P at `rate` events/s; each id carries the epoch ms at which its line was handed to kcat."""
+    cmd = ["kcat", "-P", "-b", BS, "-t", TOPIC, "-K", "|", "-X", "linger.ms=1"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
+    pad = "p" * 400
+    start = time.monotonic()
+    sent = 0
+    total = int(rate * seconds)
+    while sent < total:
+        due = min(total, int((time.monotonic() - start) * rate))
+        if due > sent:
+            now_ms = int(time.time() * 1000)
+            lines = "".join(event_line(i, pad, f"lat-{now_ms}-{i}", COLLECTIONS[i % 3], now_ms) for i in range(sent, due))
+            proc.stdin.write(lines.encode())
+            proc.stdin.flush()
+            sent = due
+        time.sleep(0.001)
+    proc.stdin.close()
+    proc.wait()
+    return sent
+
+
+def percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
+
+
+def main():
+    os.makedirs(RUN, exist_ok=True)
+    results = {}
+    path = data_file(N)
+    subprocess.run(["kcat", "-b", BS, "-L", "-t", TOPIC], check=True, stdout=subprocess.DEVNULL)  # auto-create
+    meta = json.loads(subprocess.run(["kcat", "-b", BS, "-L", "-J", "-t", TOPIC], check=True,
+                                     capture_output=True).stdout)
+    partitions = len(meta["topics"][0]["partitions"])
+    log(f"topic {TOPIC}: {partitions} partitions; producing {N} events with kcat")
+    t0 = time.monotonic()
+    subprocess.run(["kcat", "-P", "-b", BS, "-t", TOPIC, "-K", "|", "-l", path], check=True)
+    log(f"produced in {time.monotonic() - t0:.1f} s")
+
+    log("floor: kcat group consume")
+    got, kcat_rate, kcat_cpu = kcat_floor()
+    results["kcat"] = (got, kcat_rate, kcat_cpu)
+    log(f"kcat: {got} msgs, {kcat_rate:,.0f} msg/s, {kcat_cpu:.2f} s CPU")
+
+    standin, base = start_standin()
+    log(f"daemon: bridging {N} events into the stand-in at {base} (route {args.route}, gzip {args.gzip})")
+    daemon = start_daemon(base, f"bridge-{STAMP}", "throughput")
+    c = wait_written(base, N, daemon, timeout=max(600, N / 2000))
+    cpu = proc_cpu_seconds(daemon.pid)
+    hwm = proc_hwm_mib(daemon.pid)
+    span = max(1, c["lastWriteAt"] - c["firstWriteAt"]) / 1000
+    rate = N / span
+    results["daemon"] = (rate, cpu, hwm)
+    log(f"daemon: {rate:,.0f} docs/s over {span:.2f} s, {cpu:.2f} s CPU, VmHWM {hwm:.1f} MiB")
+
+    lat_rate = args.latency_rate or max(100, int(rate * args.latency_fraction))
+    http("POST", f"{base}/_standin/write-log", b"")
+    log(f"latency: pacing {lat_rate}/s for {args.latency_seconds:.0f} s")
+    sent = paced_produce(lat_rate, args.latency_seconds)
+    wait_written(base, N + sent, daemon, timeout=120)
+    lines = http("GET", f"{base}/_standin/write-log").decode().splitlines()
+    lat = []
+    for line in lines:
+        doc_id, at = line.split(" ")
+        if doc_id.startswith("lat-"):
+            lat.append(int(at) - int(doc_id.split("-")[1]))
+    hwm = proc_hwm_mib(daemon.pid)
+    results["latency"] = (lat_rate, len(lat), percentile(lat, 0.5), percentile(lat, 0.99), max(lat or [0]))
+    stop(daemon)
+
+    if args.stall:
+        http("POST", f"{base}/_standin/reset", b"")
+        http("POST", f"{base}/_standin/faults", json.dumps({"hang": True}).encode())
+        log(f"stall: the stand-in holds every request for {args.stall_seconds} s; a new daemon faces {N} events")
+        stalled = start_daemon(base, f"stall-{STAMP}", "stall")
+        end = time.time() + args.stall_seconds
+        peak = 0.0
+        while time.time() < end:
+            if stalled.poll() is not None:
+                raise SystemExit("bench: the stalled daemon exited")
+            peak = max(peak, proc_hwm_mib(stalled.pid))
+            time.sleep(0.5)
+        http("POST", f"{base}/_standin/faults", json.dumps({"hang": False}).encode())
+        t_release = time.time()
+        wait_written(base, N, stalled, timeout=max(600, N / 2000))
+        results["stall"] = (proc_hwm_mib(stalled.pid), time.time() - t_release)
+        stop(stalled)
+
+    kcat_cpu_per_msg = kcat_cpu / max(1, got)
+    daemon_cpu_per_doc = results["daemon"][1] / N
+    rows = [
+        ("events", f"{N:,}", ""),
+        ("kcat group consume (floor)", f"{kcat_rate:,.0f} msg/s", f"{kcat_cpu / got * 1e6:.2f} CPU s per M msgs"),
+        ("daemon bridge", f"{rate:,.0f} docs/s", f"{daemon_cpu_per_doc * 1e6:.2f} CPU s per M docs"),
+        ("ratio daemon/kcat CPU per item", f"{daemon_cpu_per_doc / kcat_cpu_per_msg:.2f}x", "target <= 2x"),
+        ("ratio daemon docs/s / kcat msgs/s", f"{rate / kcat_rate:.0%}", "target >= 60% (or >= 100k docs/s)"),
+        ("daemon peak RSS (VmHWM)", f"{results['daemon'][2]:.1f} MiB", "target <= 100 MiB"),
+        (f"latency at {lat_rate}/s ({args.latency_fraction:.0%} of peak)",
+         f"p50 {results['latency'][2]} ms, p99 {results['latency'][3]} ms",
+         f"max {results['latency'][4]} ms, {results['latency'][1]} docs; target p99 <= {MAX_WAIT_MS + 50} ms"),
+    ]
+    if "stall" in results:
+        rows.append((f"--stall {args.stall_seconds}s peak RSS", f"{results['stall'][0]:.1f} MiB",
+                     f"drained {N:,} in {results['stall'][1]:.1f} s after release; target <= 150 MiB"))
+    width = max(len(r[0]) for r in rows)
+    width2 = max(len(r[1]) for r in rows)
+    print(f"\nkuzzle-bridge end-to-end benchmark (route {args.route}, kuzzle.gzip {args.gzip}, "
+          f"fetch.wait.max.ms {FETCH_WAIT_MS}, batching.max_wait {MAX_WAIT_MS}ms, tansu memory:// via tagshim)")
+    for name, value, note in rows:
+        print(f"  {name:<{width}}  {value:>{width2}}  {note}")
+
+
+try:
+    main()
+finally:
+    cleanup()
