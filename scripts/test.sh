@@ -24,5 +24,14 @@ set -a
 set +a
 export KB_BRIDGE_BINARY="$(swift build --show-bin-path)/kuzzle-bridge"
 
-echo "test: running swift test"
-swift test --skip-build "$@"
+if [ "$#" -gt 0 ]; then
+    swift test --skip-build "$@"
+    exit
+fi
+# Three phases, so the broker-heavy suites do not compete for the two cores with everything else.
+echo "test: unit and component suites"
+swift test --skip-build --skip '^(RdKafkaTests|IntegrationTests)\.'
+echo "test: Kafka layer against the brokers (${KB_TEST_BROKERS:-mock,tansu})"
+swift test --skip-build --filter '^RdKafkaTests\.'
+echo "test: end to end (the daemon process, the mock cluster, the Kuzzle stand-in)"
+swift test --skip-build --filter '^IntegrationTests\.'
