@@ -22,6 +22,8 @@ final class ConsumerPollLoop: Sendable {
     /// For tests only: while in the future (`DispatchTime` nanoseconds), the loop sleeps instead of polling, to
     /// simulate a wedged consumer.
     let testBlockedUntilNanoseconds = Atomic<UInt64>(0)
+    /// The bound on records handed over and not yet taken, and the pause flags it shares with the caller.
+    let handoff: HandoffControl
     /// Async commits waiting for their result, by the id passed as commit opaque.
     let pendingCommits = Mutex<(nextID: UInt, waiting: [UInt: CheckedContinuation<Result<Void, KafkaError>, Never>])>(
         (1, [:])
@@ -41,6 +43,7 @@ final class ConsumerPollLoop: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.continuation = continuation
+        handoff = HandoffControl(limit: configuration.maximumHandoffBytes)
     }
 
     var isCooperative: Bool { configuration.assignmentStrategy == .cooperativeSticky }
@@ -61,6 +64,7 @@ final class ConsumerPollLoop: Sendable {
             Thread.sleep(forTimeInterval: 0.05)
         }
         lastPollNanoseconds.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
+        handoff.regulate(client: client.handle.pointer)
         serveMainQueue(client: client)
         serveCommitQueue(client: client, timeout: 0)
         pollRecords(client: client.handle.pointer, timeout: timeout)
@@ -103,7 +107,9 @@ final class ConsumerPollLoop: Sendable {
             defer { state.pending = [] }
             return state.pending
         }
-        if !records.isEmpty { continuation.yield(.records(records)) }
+        guard !records.isEmpty else { return }
+        handoff.handedOver(bytes: records.reduce(0) { $0 + HandoffControl.size(of: $1) })
+        continuation.yield(.records(records))
     }
 
     /// Drains logs, errors and statistics from the main queue.
@@ -179,9 +185,11 @@ final class ConsumerPollLoop: Sendable {
                 if assignErr != RD_KAFKA_RESP_ERR_NO_ERROR { report(.librdkafka(assignErr), "assign") }
             }
             confined.withLock { $0.everAssigned = true }
+            handoff.assigned(partitions, client: client)
             logger.info("kafka partitions assigned", metadata: ["kafka.partitions": "\(partitions)"])
             continuation.yield(.partitionsAssigned(partitions))
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            handoff.unassigned(partitions)
             if rd_kafka_assignment_lost(client) != 0 {
                 logger.warning("kafka partitions lost", metadata: ["kafka.partitions": "\(partitions)"])
                 continuation.yield(.partitionsLost(partitions))

@@ -164,18 +164,18 @@ public final class KafkaConsumer: Sendable {
     private func setPaused(_ partitions: [KafkaTopicPartition], paused: Bool) throws(KafkaError) {
         guard !partitions.isEmpty else { return }
         try client.gate.withHandle(paused ? "pause" : "resume") { () throws(KafkaError) in
-            try RDKafkaTopicPartitionList.withList(partitions) { list throws(KafkaError) in
-                let pointer = client.handle.pointer
-                let err = paused ? rd_kafka_pause_partitions(pointer, list) : rd_kafka_resume_partitions(pointer, list)
-                if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.librdkafka(err) }
-                if let failed = RDKafkaTopicPartitionList.entries(of: list).first(where: { $0.error.rawValue != 0 }) {
-                    throw KafkaError.librdkafka(
-                        failed.error,
-                        message: "\(paused ? "pause" : "resume") \(failed.partition)"
-                    )
-                }
+            let (err, entries) = loop.handoff.setPausedByCaller(partitions, paused: paused, client: client.handle.pointer)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.librdkafka(err) }
+            if let failed = entries.first(where: { $0.error.rawValue != 0 }) {
+                throw KafkaError.librdkafka(failed.error, message: "\(paused ? "pause" : "resume") \(failed.partition)")
             }
         }
+    }
+
+    /// Reports records of ``events`` as taken by the layer above, so that fetching can go on (see
+    /// ``KafkaConsumerConfiguration/maximumHandoffBytes``). Call it once for every `.records` event, after handling it.
+    public func recordsTaken(_ records: [KafkaRecord]) {
+        loop.handoff.taken(bytes: records.reduce(0) { $0 + HandoffControl.size(of: $1) })
     }
 
     // MARK: - Offsets

@@ -123,6 +123,47 @@ struct RdKafkaIntegrationTests {
     }
 
     @Test(
+        "records not reported taken stop fetching past the handoff bound; taking them lets the rest come",
+        arguments: TestBroker.selected
+    )
+    func handoffBoundPausesFetchingUntilRecordsAreTaken(broker: TestBroker) async throws {
+        let bootstrap = try broker.bootstrap()
+        let topic = Harness.uniqueName("handoff")
+        try await Harness.createTopic(topic, on: broker)
+        try await Harness.produce(60, to: topic, bootstrap: bootstrap)
+        var configuration = Harness.consumerConfiguration(
+            bootstrap: bootstrap,
+            topic: topic,
+            group: Harness.uniqueName("g")
+        )
+        configuration.maximumHandoffBytes = 200
+        configuration.maximumRecordsPerEvent = 1
+        configuration.statisticsInterval = .milliseconds(300)
+        let consumer = try KafkaConsumer(configuration: configuration, logger: Harness.logger)
+        let collector = EventCollector(consumer: consumer)
+        try consumer.start()
+        #expect(await Harness.eventually(timeout: .seconds(30)) { !collector.records.isEmpty })
+        try await Task.sleep(for: .seconds(3))
+        let heldBack = collector.records.count
+        #expect(heldBack < 60, "the handoff bound did not stop fetching")
+        let statisticsBefore = collector.state.withLock { $0.statistics.count }
+        try await Task.sleep(for: .seconds(1))
+        #expect(collector.state.withLock { $0.statistics.count } > statisticsBefore, "the poll loop stalled")
+
+        var taken = 0
+        let allArrived = await Harness.eventually(timeout: .seconds(60)) {
+            let records = collector.records
+            consumer.recordsTaken(Array(records[taken...]))
+            taken = records.count
+            return records.count >= 60
+        }
+        #expect(allArrived, "only \(collector.records.count) of 60 after taking them")
+        #expect(Set(collector.records.map { $0.value ?? [] }).count == 60)
+        await consumer.close()
+        await collector.finished()
+    }
+
+    @Test(
         "paused partitions deliver nothing while polling continues, and deliver after resume",
         arguments: TestBroker.selected
     )

@@ -33,6 +33,8 @@ extension KafkaConsumerConfiguration {
         // A revocation waits for in-flight writes up to the drain timeout; give the consumer a little more.
         revocationTimeout = configuration.shutdown.drainTimeout + .seconds(5)
         maximumPollInterval = max(.seconds(300), configuration.shutdown.drainTimeout * 2 + .seconds(30))
+        // Bound what the poll thread hands over ahead of the pipeline (the pipeline reports what it took).
+        maximumHandoffBytes = max(1_048_576, configuration.backpressure.maximumBufferedBytes / 8)
         properties = kafka.properties
     }
 }

@@ -162,6 +162,7 @@ actor BridgePipeline {
     ) throws {
         switch event {
         case .records(let records):
+            defer { consumer.recordsTaken(records) }
             guard stopDeadline == nil else { return }
             for record in records { intake(record, now: now, group: &group) }
         case .partitionsAssigned(let partitions):
