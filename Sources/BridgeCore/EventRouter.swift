@@ -90,7 +90,11 @@ public struct EventRouter: Sendable {
         let actionField = overrides.action != nil ? HeaderName.action : "action"
         if let name = overrides.action ?? fields.action {
             guard let known = DocumentAction(rawValue: name) else {
-                throw RoutingProblem(.unknownAction, actionField, "\"\(name)\" is not one of write, create, update, delete")
+                throw RoutingProblem(
+                    .unknownAction,
+                    actionField,
+                    "\"\(name)\" is not one of write, create, update, delete"
+                )
             }
             action = known
         } else {
@@ -101,7 +105,9 @@ public struct EventRouter: Sendable {
         if action == .delete {
             body = nil
         } else if let value = record.value {
-            guard let range = fields.body else { throw RoutingProblem(.missingField, "body", "a \(action) needs a body") }
+            guard let range = fields.body else {
+                throw RoutingProblem(.missingField, "body", "a \(action) needs a body")
+            }
             guard value[range.lowerBound] == UInt8(ascii: "{") else {
                 throw RoutingProblem(.notAnObject, "body", "the body must be a JSON object", position: range.lowerBound)
             }
@@ -212,7 +218,12 @@ public struct EventRouter: Sendable {
     private func expectEnd(_ scanner: inout JSONScanner) throws(RoutingProblem) {
         scanner.skipWhitespace()
         guard scanner.isAtEnd else {
-            throw RoutingProblem(.malformedJSON, "value", "unexpected data after the JSON value", position: scanner.position)
+            throw RoutingProblem(
+                .malformedJSON,
+                "value",
+                "unexpected data after the JSON value",
+                position: scanner.position
+            )
         }
     }
 
@@ -239,7 +250,9 @@ public struct EventRouter: Sendable {
 
     private func scanMembers(_ scanner: inout JSONScanner, into fields: inout EnvelopeFields) throws(RoutingProblem) {
         while true {
-            guard scanner.peek == UInt8(ascii: "\"") else { throw RoutingProblem(scanner.error("expected a member name")) }
+            guard scanner.peek == UInt8(ascii: "\"") else {
+                throw RoutingProblem(scanner.error("expected a member name"))
+            }
             let name: JSONStringToken
             do {
                 name = try scanner.scanString()

@@ -59,7 +59,10 @@ struct JSONScanner {
 
     /// An error at the current position.
     func error(_ reason: String) -> JSONScanError {
-        JSONScanError(reason: position < bytes.count ? reason : "unexpected end of input, \(reason)", position: position)
+        JSONScanError(
+            reason: position < bytes.count ? reason : "unexpected end of input, \(reason)",
+            position: position
+        )
     }
 
     // MARK: - Values
@@ -223,12 +226,20 @@ struct JSONScanner {
         var secondRange: ClosedRange<UInt8> = 0x80...0xBF
         switch lead {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondRange = 0xA0...0xBF
+        case 0xE0:
+            length = 3
+            secondRange = 0xA0...0xBF
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; secondRange = 0x80...0x9F
-        case 0xF0: length = 4; secondRange = 0x90...0xBF
+        case 0xED:
+            length = 3
+            secondRange = 0x80...0x9F
+        case 0xF0:
+            length = 4
+            secondRange = 0x90...0xBF
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; secondRange = 0x80...0x8F
+        case 0xF4:
+            length = 4
+            secondRange = 0x80...0x8F
         default: throw error("invalid UTF-8")
         }
         guard position + length <= bytes.count else { throw error("truncated UTF-8 sequence") }
@@ -290,7 +301,9 @@ struct JSONScanner {
                 if (0xD800...0xDBFF).contains(value) {
                     guard index + 6 <= raw.endIndex, raw[index] == UInt8(ascii: "\\"),
                         raw[index + 1] == UInt8(ascii: "u")
-                    else { throw JSONScanError(reason: "unpaired surrogate escape", position: token.content.lowerBound) }
+                    else {
+                        throw JSONScanError(reason: "unpaired surrogate escape", position: token.content.lowerBound)
+                    }
                     let low = Self.hexQuad(raw, at: index + 2)
                     guard (0xDC00...0xDFFF).contains(low) else {
                         throw JSONScanError(reason: "unpaired surrogate escape", position: token.content.lowerBound)

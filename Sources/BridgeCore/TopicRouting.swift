@@ -36,7 +36,11 @@ public struct BatchLimits: Sendable, Equatable {
     public var maximumWait: Duration
 
     /// Creates batch limits.
-    public init(maximumDocuments: Int = 1000, maximumBytes: Int = 900 * 1024, maximumWait: Duration = .milliseconds(200)) {
+    public init(
+        maximumDocuments: Int = 1000,
+        maximumBytes: Int = 900 * 1024,
+        maximumWait: Duration = .milliseconds(200)
+    ) {
         self.maximumDocuments = maximumDocuments
         self.maximumBytes = maximumBytes
         self.maximumWait = maximumWait

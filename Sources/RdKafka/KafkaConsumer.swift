@@ -70,14 +70,16 @@ public final class KafkaConsumer: Sendable {
     public var isPolling: Bool {
         let last = loop.lastPollNanoseconds.load(ordering: .relaxed)
         guard last > 0, !loop.stopRequested.load(ordering: .relaxed) else { return false }
-        let limit = UInt64(configuration.pollTimeout.components.seconds) * 1_000_000_000
+        let limit =
+            UInt64(configuration.pollTimeout.components.seconds) * 1_000_000_000
             + UInt64(configuration.pollTimeout.components.attoseconds / 1_000_000_000) + 5_000_000_000
         return DispatchTime.now().uptimeNanoseconds - last <= limit
     }
 
     /// For tests only: makes the poll thread stop polling for `duration`, as a wedged consumer would.
     public func _testBlockPolling(for duration: Duration) {
-        let nanoseconds = UInt64(duration.components.seconds) * 1_000_000_000
+        let nanoseconds =
+            UInt64(duration.components.seconds) * 1_000_000_000
             + UInt64(duration.components.attoseconds / 1_000_000_000)
         loop.testBlockedUntilNanoseconds.store(DispatchTime.now().uptimeNanoseconds + nanoseconds, ordering: .relaxed)
     }
@@ -164,7 +166,11 @@ public final class KafkaConsumer: Sendable {
     private func setPaused(_ partitions: [KafkaTopicPartition], paused: Bool) throws(KafkaError) {
         guard !partitions.isEmpty else { return }
         try client.gate.withHandle(paused ? "pause" : "resume") { () throws(KafkaError) in
-            let (err, entries) = loop.handoff.setPausedByCaller(partitions, paused: paused, client: client.handle.pointer)
+            let (err, entries) = loop.handoff.setPausedByCaller(
+                partitions,
+                paused: paused,
+                client: client.handle.pointer
+            )
             if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.librdkafka(err) }
             if let failed = entries.first(where: { $0.error.rawValue != 0 }) {
                 throw KafkaError.librdkafka(failed.error, message: "\(paused ? "pause" : "resume") \(failed.partition)")

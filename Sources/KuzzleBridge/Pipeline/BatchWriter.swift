@@ -43,7 +43,12 @@ struct BatchWriter: Sendable {
             guard let kuzzleRoute = kuzzleRoute(for: batch) else {
                 let action = batch.operations.first { $0.action != .write }?.action.rawValue ?? "?"
                 report.rejections += positions.map {
-                    .init(position: $0, status: nil, errorID: nil, reason: "action \(action) needs writer.route import or auto")
+                    .init(
+                        position: $0,
+                        status: nil,
+                        errorID: nil,
+                        reason: "action \(action) needs writer.route import or auto"
+                    )
                 }
                 continue
             }
@@ -91,13 +96,23 @@ struct BatchWriter: Sendable {
                 switch error.kind {
                 case .transient, .reauthenticate:
                     report.retries += 1
-                    await episode.failed(batch: batch, reason: error.description, policy: retryPolicy, random: &random, logger: logger)
+                    await episode.failed(
+                        batch: batch,
+                        reason: error.description,
+                        policy: retryPolicy,
+                        random: &random,
+                        logger: logger
+                    )
                     groups.insert(positions, at: 0)
                 case .tooLarge:
                     if positions.count == 1 {
                         report.rejections.append(
-                            .init(position: positions[0], status: error.status ?? 413, errorID: error.id,
-                                  reason: "document larger than the Kuzzle request limit: \(error.message)")
+                            .init(
+                                position: positions[0],
+                                status: error.status ?? 413,
+                                errorID: error.id,
+                                reason: "document larger than the Kuzzle request limit: \(error.message)"
+                            )
                         )
                     } else {
                         let middle = positions.count / 2
@@ -111,8 +126,11 @@ struct BatchWriter: Sendable {
                             continue
                         }
                     }
-                    report.haltReason = "Kuzzle has no collection \(batch.target) (\(error.id ?? "412")); create it or set kuzzle.create_missing_collections"
-                    report.rejections += positions.map { .init(position: $0, status: error.status, errorID: error.id, reason: error.message) }
+                    report.haltReason =
+                        "Kuzzle has no collection \(batch.target) (\(error.id ?? "412")); create it or set kuzzle.create_missing_collections"
+                    report.rejections += positions.map {
+                        .init(position: $0, status: error.status, errorID: error.id, reason: error.message)
+                    }
                 case .fatal:
                     if error.status == 400, positions.count > 1 {
                         // Elasticsearch refused the whole bulk because of one document: find it by bisection.
@@ -124,7 +142,9 @@ struct BatchWriter: Sendable {
                         )
                     } else {
                         report.haltReason = "Kuzzle refused the write of \(batch.target): \(error)"
-                        report.rejections += positions.map { .init(position: $0, status: error.status, errorID: error.id, reason: error.message) }
+                        report.rejections += positions.map {
+                            .init(position: $0, status: error.status, errorID: error.id, reason: error.message)
+                        }
                     }
                 }
             }
@@ -150,10 +170,18 @@ struct BatchWriter: Sendable {
         switch route {
         case .mWrite:
             return try await client.mWrite(
-                index: target.index, collection: target.collection, operations: operations, options: options)
+                index: target.index,
+                collection: target.collection,
+                operations: operations,
+                options: options
+            )
         case .importBulk:
             return try await client.importBulk(
-                index: target.index, collection: target.collection, operations: operations, options: options)
+                index: target.index,
+                collection: target.collection,
+                operations: operations,
+                options: options
+            )
         }
     }
 
@@ -206,7 +234,8 @@ private struct RetryEpisode {
             logger.warning(
                 "Kuzzle write failed, retrying with backoff until it succeeds",
                 metadata: [
-                    LogKeys.kuzzleIndex: "\(batch.target.index)", LogKeys.kuzzleCollection: "\(batch.target.collection)",
+                    LogKeys.kuzzleIndex: "\(batch.target.index)",
+                    LogKeys.kuzzleCollection: "\(batch.target.collection)",
                     LogKeys.batchDocuments: "\(batch.documentCount)", "error": "\(reason)",
                 ]
             )

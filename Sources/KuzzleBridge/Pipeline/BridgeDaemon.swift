@@ -32,8 +32,13 @@ public enum BridgeDaemon {
                 group.addTask { await stopController.forward(signals, logger: logger) }
                 group.addTask {
                     try await runPipeline(
-                        configuration, kuzzleConfiguration, httpClient: httpClient, hooks: hooks,
-                        stopController: stopController, logger: logger)
+                        configuration,
+                        kuzzleConfiguration,
+                        httpClient: httpClient,
+                        hooks: hooks,
+                        stopController: stopController,
+                        logger: logger
+                    )
                 }
                 // The pipeline's task ends first (normally or by throwing); the signal task is then cancelled.
                 defer { group.cancelAll() }
@@ -81,8 +86,12 @@ public enum BridgeDaemon {
             logger: logger
         )
         let pipeline = BridgePipeline(
-            consumer: consumer, writer: writer, deadLetters: deadLetters, configuration: configuration,
-            hooks: hooks, logger: logger
+            consumer: consumer,
+            writer: writer,
+            deadLetters: deadLetters,
+            configuration: configuration,
+            hooks: hooks,
+            logger: logger
         )
         stopController.attach(pipeline)
         do {
@@ -115,7 +124,10 @@ public enum BridgeDaemon {
                 attempt += 1
                 if attempt == 1 || attempt % 10 == 0 {
                     logger.warning(
-                        "Kuzzle is not usable yet; retrying", error: error, metadata: ["retry.attempt": "\(attempt)"])
+                        "Kuzzle is not usable yet; retrying",
+                        error: error,
+                        metadata: ["retry.attempt": "\(attempt)"]
+                    )
                 }
                 let deadline = ContinuousClock.now + retryPolicy.delay(forAttempt: attempt, using: &random)
                 while ContinuousClock.now < deadline, !stopController.isStopRequested {

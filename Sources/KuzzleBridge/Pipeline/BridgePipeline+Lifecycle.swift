@@ -44,7 +44,11 @@ extension BridgePipeline {
         )
         for action in accumulator.seal(partitions: revoked) { enqueue(action, group: &group) }
         pendingRevocations.append(
-            PendingRevocation(partitions: revoked, revocation: revocation, deadline: now + configuration.shutdown.drainTimeout)
+            PendingRevocation(
+                partitions: revoked,
+                revocation: revocation,
+                deadline: now + configuration.shutdown.drainTimeout
+            )
         )
     }
 
@@ -61,11 +65,17 @@ extension BridgePipeline {
                 if case .commitNow(let offsets) = action { commits = offsets } else { others.append(action) }
             }
             statistics.committed.merge(commits) { max($0, $1) }
-            pending.revocation.finish(committing: Dictionary(uniqueKeysWithValues: commits.map { ($0.key.kafka, $0.value) }))
+            pending.revocation.finish(
+                committing: Dictionary(uniqueKeysWithValues: commits.map { ($0.key.kafka, $0.value) })
+            )
             for partition in pending.partitions { haltedPartitions[partition] = nil }
             logger.notice(
-                settled ? "Revocation finished: handing what is done to the consumer's commit" : "Revocation deadline passed: handing what is done to the consumer's commit",
-                metadata: ["kafka.commits": "\(commits.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ","))"]
+                settled
+                    ? "Revocation finished: handing what is done to the consumer's commit"
+                    : "Revocation deadline passed: handing what is done to the consumer's commit",
+                metadata: [
+                    "kafka.commits": "\(commits.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ","))"
+                ]
             )
             performWithoutGroup(others)
             return true
@@ -100,7 +110,9 @@ extension BridgePipeline {
 
     func logStatistics(now: ContinuousClock.Instant) {
         let interval = statistics.takeInterval(now: now)
-        let partitions = Set(statistics.lag.keys).union(statistics.committed.keys).sorted { $0.description < $1.description }
+        let partitions = Set(statistics.lag.keys).union(statistics.committed.keys).sorted {
+            $0.description < $1.description
+        }
         let perPartition = partitions.map { partition in
             "\(partition):committed=\(statistics.committed[partition].map(String.init) ?? "-"),lag=\(statistics.lag[partition].map(String.init) ?? "-")"
         }
@@ -120,7 +132,10 @@ extension BridgePipeline {
         figures.latencyP50 = interval.p50
         figures.latencyP99 = interval.p99
         hooks.statistics(figures)
-        let state = stopDeadline != nil ? "stopping" : (haltedPartitions.isEmpty ? "running" : "running, \(haltedPartitions.count) partition(s) halted")
+        let state =
+            stopDeadline != nil
+            ? "stopping"
+            : (haltedPartitions.isEmpty ? "running" : "running, \(haltedPartitions.count) partition(s) halted")
         hooks.status(
             "\(state); lag \(statistics.totalLag); \(Int(interval.documentsPerSecond.rounded())) docs/s; written \(statistics.written); dead-lettered \(statistics.deadLettered)"
         )
@@ -129,12 +144,21 @@ extension BridgePipeline {
     /// The figures handed to ``PipelineHooks/statistics`` (once a second, from ``tick(now:group:)``).
     func snapshot(now: ContinuousClock.Instant) -> PipelineSnapshot {
         PipelineSnapshot(
-            takenAt: now, consumed: statistics.consumed, written: statistics.written,
-            deadLettered: statistics.deadLettered, halted: statistics.halted, retries: statistics.retries,
-            requests: statistics.requests, inFlightDocuments: statistics.inFlightDocuments,
-            inFlightBatches: scheduler.inFlightCount, queuedBatches: scheduler.queuedCount,
-            bufferedBytes: tracker.flowControl.bytesInMemory, isPausedByBackpressure: tracker.flowControl.isPaused,
-            haltedPartitions: Dictionary(uniqueKeysWithValues: haltedPartitions.map { ($0.key.description, $0.value.reason) }),
+            takenAt: now,
+            consumed: statistics.consumed,
+            written: statistics.written,
+            deadLettered: statistics.deadLettered,
+            halted: statistics.halted,
+            retries: statistics.retries,
+            requests: statistics.requests,
+            inFlightDocuments: statistics.inFlightDocuments,
+            inFlightBatches: scheduler.inFlightCount,
+            queuedBatches: scheduler.queuedCount,
+            bufferedBytes: tracker.flowControl.bytesInMemory,
+            isPausedByBackpressure: tracker.flowControl.isPaused,
+            haltedPartitions: Dictionary(
+                uniqueKeysWithValues: haltedPartitions.map { ($0.key.description, $0.value.reason) }
+            ),
             lag: Dictionary(uniqueKeysWithValues: statistics.lag.map { ($0.key.description, $0.value) }),
             committed: Dictionary(uniqueKeysWithValues: statistics.committed.map { ($0.key.description, $0.value) }),
             isStopping: stopDeadline != nil
@@ -143,7 +167,8 @@ extension BridgePipeline {
 
     // MARK: - Stop
 
-    func beginStop(_ mode: StopMode, now: ContinuousClock.Instant, group: inout ThrowingDiscardingTaskGroup<any Error>) {
+    func beginStop(_ mode: StopMode, now: ContinuousClock.Instant, group: inout ThrowingDiscardingTaskGroup<any Error>)
+    {
         if stopDeadline != nil {
             stopDeadline = now
             logger.notice("Second stop request: stopping now, committing only what is done")
@@ -167,7 +192,9 @@ extension BridgePipeline {
         if !drained {
             logger.warning(
                 "Drain timeout reached: in-flight writes are abandoned and will be re-read after restart",
-                metadata: ["in_flight.batches": "\(scheduler.inFlightCount)", "queued.batches": "\(scheduler.queuedCount)"]
+                metadata: [
+                    "in_flight.batches": "\(scheduler.inFlightCount)", "queued.batches": "\(scheduler.queuedCount)",
+                ]
             )
         }
         checkRevocations(now: .now + .seconds(1_000_000))
@@ -175,7 +202,9 @@ extension BridgePipeline {
             commitSynchronously(offsets)
             logger.notice(
                 "Final offsets committed",
-                metadata: ["kafka.commits": "\(offsets.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ","))"]
+                metadata: [
+                    "kafka.commits": "\(offsets.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ","))"
+                ]
             )
         }
         logStatistics(now: now)

@@ -34,8 +34,12 @@ extension BridgePipeline {
         }
         let size = Self.encodedSize(of: event)
         if size + requestOverhead > configuration.kuzzle.maximumRequestSize {
-            let reason = "document of \(size) bytes is larger than kuzzle.max_request_size (\(configuration.kuzzle.maximumRequestSize))"
-            deadLetterOrHalt(DeadLetter(record: source, event: event, kind: "document:too-large", reason: reason), group: &group)
+            let reason =
+                "document of \(size) bytes is larger than kuzzle.max_request_size (\(configuration.kuzzle.maximumRequestSize))"
+            deadLetterOrHalt(
+                DeadLetter(record: source, event: event, kind: "document:too-large", reason: reason),
+                group: &group
+            )
             return
         }
         for action in accumulator.append(event, encodedSize: size, now: now) {
@@ -51,10 +55,14 @@ extension BridgePipeline {
     /// batch's route is known only when it is sealed.
     static func encodedSize(of event: DocumentEvent) -> Int {
         let importSize = KuzzleRequestBody.encodedSize(
-            of: BatchWriter.operation(for: event, route: .importBulk), route: .importBulk)
+            of: BatchWriter.operation(for: event, route: .importBulk),
+            route: .importBulk
+        )
         guard event.action == .write else { return importSize }
         let mWriteSize = KuzzleRequestBody.encodedSize(
-            of: BatchWriter.operation(for: event, route: .mWrite), route: .mWrite)
+            of: BatchWriter.operation(for: event, route: .mWrite),
+            route: .mWrite
+        )
         return max(importSize, mWriteSize)
     }
 
@@ -65,7 +73,8 @@ extension BridgePipeline {
             logger.trace(
                 "Batch sealed",
                 metadata: [
-                    LogKeys.kuzzleIndex: "\(batch.target.index)", LogKeys.kuzzleCollection: "\(batch.target.collection)",
+                    LogKeys.kuzzleIndex: "\(batch.target.index)",
+                    LogKeys.kuzzleCollection: "\(batch.target.collection)",
                     LogKeys.batchDocuments: "\(batch.documentCount)", LogKeys.batchBytes: "\(batch.encodedBytes)",
                     LogKeys.batchReason: "\(reason.rawValue)",
                 ]

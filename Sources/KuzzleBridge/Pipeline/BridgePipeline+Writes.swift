@@ -31,7 +31,9 @@ extension BridgePipeline {
                     halt(event.source, reason: haltReason, group: &group)
                 } else {
                     deadLetterOrHalt(
-                        DeadLetter(event: event, record: event.originalRecord, rejection: rejection), group: &group)
+                        DeadLetter(event: event, record: event.originalRecord, rejection: rejection),
+                        group: &group
+                    )
                 }
             }
         } else {
@@ -83,7 +85,10 @@ extension BridgePipeline {
             ]
         )
         let actions = tracker.deadLettered(
-            letter.source.topicPartition, offsets: CollectionOfOne(letter.source.offset), epoch: letter.source.epoch)
+            letter.source.topicPartition,
+            offsets: CollectionOfOne(letter.source.offset),
+            epoch: letter.source.epoch
+        )
         performWithoutGroup(actions)
     }
 
@@ -120,7 +125,9 @@ extension BridgePipeline {
             case .resume(let partitions):
                 guard stopDeadline == nil else { continue }
                 logger.info("Resuming partitions: below the backpressure low mark")
-                do { try consumer.resume(partitions.map(\.kafka)) } catch { logger.warning("Resume failed", error: error) }
+                do { try consumer.resume(partitions.map(\.kafka)) } catch {
+                    logger.warning("Resume failed", error: error)
+                }
             case .halt(let partition, let reason):
                 haltedPartitions[partition] = (reason, .now)
                 logger.error(
@@ -172,6 +179,13 @@ extension BridgePipeline {
 extension DocumentEvent {
     /// The record the event came from (the router always keeps it; the fallback only names the source).
     var originalRecord: SourceRecord {
-        record ?? SourceRecord(topic: source.topic, partition: source.partition, offset: source.offset, value: nil, epoch: source.epoch)
+        record
+            ?? SourceRecord(
+                topic: source.topic,
+                partition: source.partition,
+                offset: source.offset,
+                value: nil,
+                epoch: source.epoch
+            )
     }
 }

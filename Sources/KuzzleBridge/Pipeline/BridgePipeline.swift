@@ -171,9 +171,12 @@ actor BridgePipeline {
             partitionsRevoked(partitions, revocation: revocation, now: now, group: &group)
         case .partitionsLost(let partitions):
             let lost = Set(partitions.map(TopicPartition.init))
-            logger.warning("Partitions lost without a revoke; nothing committed for them", metadata: [
-                LogKeys.kafkaPartition: "\(lost.map(\.description).sorted().joined(separator: ","))"
-            ])
+            logger.warning(
+                "Partitions lost without a revoke; nothing committed for them",
+                metadata: [
+                    LogKeys.kafkaPartition: "\(lost.map(\.description).sorted().joined(separator: ","))"
+                ]
+            )
             perform(tracker.lost(lost), group: &group)
         case .statistics(let stats):
             for (partition, figures) in stats.partitions {

@@ -41,7 +41,11 @@ struct DeadLetter: Sendable {
     /// A dead letter for a document Kuzzle refused for good.
     init(event: DocumentEvent, record: SourceRecord, rejection: BatchWriteReport.Rejection) {
         self.init(
-            record: record, event: event, kind: "kuzzle:rejected", reason: rejection.reason, status: rejection.status,
+            record: record,
+            event: event,
+            kind: "kuzzle:rejected",
+            reason: rejection.reason,
+            status: rejection.status,
             errorID: rejection.errorID
         )
     }
