@@ -31,7 +31,9 @@ final class ConsumerPollLoop: Sendable {
     /// Poll-thread state, in a lock only so the type is checked `Sendable` (it is uncontended).
     /// `lastTopic` is the name of the last record's topic, reused while records keep coming from that topic (a name
     /// over 15 bytes would otherwise cost one allocation per record).
-    private let confined = Mutex<(pending: [KafkaRecord], everAssigned: Bool, lastTopic: String)>(([], false, ""))
+    private let confined = Mutex<
+        (pending: [KafkaRecord], everAssigned: Bool, lastTopic: String, holdingSince: ContinuousClock.Instant?)
+    >(([], false, "", nil))
     /// Callers of ``KafkaConsumer/close()`` waiting for the end of the shutdown.
     private let closeWaiters = Mutex<(isDone: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
@@ -43,7 +45,10 @@ final class ConsumerPollLoop: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.continuation = continuation
-        handoff = HandoffControl(limit: configuration.maximumHandoffBytes)
+        handoff = HandoffControl(
+            limit: configuration.maximumHandoffBytes,
+            maximumHold: configuration.maximumPollInterval / 3
+        )
     }
 
     var isCooperative: Bool { configuration.assignmentStrategy == .cooperativeSticky }
@@ -64,10 +69,34 @@ final class ConsumerPollLoop: Sendable {
             Thread.sleep(forTimeInterval: 0.05)
         }
         lastPollNanoseconds.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
-        handoff.regulate(client: client.handle.pointer)
         serveMainQueue(client: client)
         serveCommitQueue(client: client, timeout: 0)
+        if holdsForHandoff() {
+            Thread.sleep(forTimeInterval: 0.001)
+            return
+        }
         pollRecords(client: client.handle.pointer, timeout: timeout)
+    }
+
+    /// Whether to skip fetching this turn because the layer above has not taken enough (see ``HandoffControl``);
+    /// after ``HandoffControl/maximumHold`` of holding, polls anyway and says so.
+    private func holdsForHandoff() -> Bool {
+        guard handoff.isOverLimit else {
+            confined.withLock { $0.holdingSince = nil }
+            return false
+        }
+        let now = ContinuousClock.now
+        let since = confined.withLock { state -> ContinuousClock.Instant in
+            if state.holdingSince == nil { state.holdingSince = now }
+            return state.holdingSince ?? now
+        }
+        guard now - since >= handoff.maximumHold else { return true }
+        logger.warning(
+            "kafka consumer: the layer above has not taken its records for a long time; polling anyway",
+            metadata: ["kafka.held_for": "\(now - since)"]
+        )
+        confined.withLock { $0.holdingSince = now }
+        return false
     }
 
     /// Polls one message with `timeout`, then drains what is immediately available up to the cap, as one event.
@@ -185,11 +214,9 @@ final class ConsumerPollLoop: Sendable {
                 if assignErr != RD_KAFKA_RESP_ERR_NO_ERROR { report(.librdkafka(assignErr), "assign") }
             }
             confined.withLock { $0.everAssigned = true }
-            handoff.assigned(partitions, client: client)
             logger.info("kafka partitions assigned", metadata: ["kafka.partitions": "\(partitions)"])
             continuation.yield(.partitionsAssigned(partitions))
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
-            handoff.unassigned(partitions)
             if rd_kafka_assignment_lost(client) != 0 {
                 logger.warning("kafka partitions lost", metadata: ["kafka.partitions": "\(partitions)"])
                 continuation.yield(.partitionsLost(partitions))

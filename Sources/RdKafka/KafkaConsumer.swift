@@ -166,14 +166,16 @@ public final class KafkaConsumer: Sendable {
     private func setPaused(_ partitions: [KafkaTopicPartition], paused: Bool) throws(KafkaError) {
         guard !partitions.isEmpty else { return }
         try client.gate.withHandle(paused ? "pause" : "resume") { () throws(KafkaError) in
-            let (err, entries) = loop.handoff.setPausedByCaller(
-                partitions,
-                paused: paused,
-                client: client.handle.pointer
-            )
-            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.librdkafka(err) }
-            if let failed = entries.first(where: { $0.error.rawValue != 0 }) {
-                throw KafkaError.librdkafka(failed.error, message: "\(paused ? "pause" : "resume") \(failed.partition)")
+            try RDKafkaTopicPartitionList.withList(partitions) { list throws(KafkaError) in
+                let pointer = client.handle.pointer
+                let err = paused ? rd_kafka_pause_partitions(pointer, list) : rd_kafka_resume_partitions(pointer, list)
+                if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.librdkafka(err) }
+                if let failed = RDKafkaTopicPartitionList.entries(of: list).first(where: { $0.error.rawValue != 0 }) {
+                    throw KafkaError.librdkafka(
+                        failed.error,
+                        message: "\(paused ? "pause" : "resume") \(failed.partition)"
+                    )
+                }
             }
         }
     }

@@ -123,7 +123,7 @@ struct RdKafkaIntegrationTests {
     }
 
     @Test(
-        "records not reported taken stop fetching past the handoff bound; taking them lets the rest come",
+        "records not reported taken hold fetching past the handoff bound; taking them lets the rest come",
         arguments: TestBroker.selected
     )
     func handoffBoundPausesFetchingUntilRecordsAreTaken(broker: TestBroker) async throws {
