@@ -59,26 +59,11 @@ extension IntegrationTests {
                     try daemon.start()
                 }
 
-                let allCommitted = await probe.waitUntilCommitted(ends, timeout: .seconds(120))
-                #expect(
-                    allCommitted,
-                    "offsets did not reach \(ends); committed \((try? probe.committed()) ?? [:])\n\(daemon.tail())"
-                )
-                let actual = try StandInHelpers.documents(
-                    of: server,
-                    index: names.index,
-                    collections: names.collections
-                )
-                let difference = StandInHelpers.difference(expected: generator.model.documents, actual: actual)
-                #expect(difference == nil, "\(difference ?? "")")
+                await ScenarioChecks.expectAllCommitted(probe, ends, daemon: daemon, timeout: .seconds(120))
+                try ScenarioChecks.expectFinalState(of: server, names: names, equals: generator.model.documents)
                 #expect(server.counters.documentsWritten >= events.count)
 
-                daemon.terminate()
-                let exit = await daemon.waitForExit(timeout: .seconds(30))
-                #expect(
-                    exit?.status == 0 && exit?.signalled == false,
-                    "exit: \(exit.map(\.description) ?? "still running")"
-                )
+                await ScenarioChecks.expectCleanStop(daemon)
                 await probe.close()
 
                 #expect(!daemon.log.contains("Partition halted"), "a replay halted a partition")

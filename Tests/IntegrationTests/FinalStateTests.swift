@@ -50,21 +50,10 @@ extension IntegrationTests {
                 )
 
                 #expect(try probe.committed() == ends)
-                let actual = try StandInHelpers.documents(
-                    of: server,
-                    index: names.index,
-                    collections: names.collections
-                )
-                let difference = StandInHelpers.difference(expected: generator.model.documents, actual: actual)
-                #expect(difference == nil, "\(difference ?? "")")
+                try ScenarioChecks.expectFinalState(of: server, names: names, equals: generator.model.documents)
                 #expect(!daemon.log.contains("Partition halted"), "\(daemon.tail())")
 
-                daemon.terminate()
-                let exit = await daemon.waitForExit(timeout: .seconds(30))
-                #expect(
-                    exit?.status == 0 && exit?.signalled == false,
-                    "exit: \(exit.map(\.description) ?? "still running")\n\(daemon.tail())"
-                )
+                await ScenarioChecks.expectCleanStop(daemon)
                 await probe.close()
             }
         }

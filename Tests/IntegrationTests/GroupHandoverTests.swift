@@ -86,18 +86,8 @@ extension IntegrationTests {
                 )
                 #expect(tookOver, "the survivor did not get every partition\n\(survivor.tail())")
 
-                let allCommitted = await probe.waitUntilCommitted(ends, timeout: .seconds(90))
-                #expect(
-                    allCommitted,
-                    "offsets did not reach \(ends); committed \((try? probe.committed()) ?? [:])\n\(survivor.tail())"
-                )
-                let actual = try StandInHelpers.documents(
-                    of: server,
-                    index: names.index,
-                    collections: names.collections
-                )
-                let difference = StandInHelpers.difference(expected: generator.model.documents, actual: actual)
-                #expect(difference == nil, "\(difference ?? "")")
+                await ScenarioChecks.expectAllCommitted(probe, ends, daemon: survivor, timeout: .seconds(90))
+                try ScenarioChecks.expectFinalState(of: server, names: names, equals: generator.model.documents)
 
                 survivor.terminate()
                 let survivorExit = await survivor.waitForExit(timeout: .seconds(30))

@@ -76,26 +76,11 @@ extension IntegrationTests {
                     )
                 }
 
-                let allCommitted = await probe.waitUntilCommitted(ends, timeout: .seconds(90))
-                #expect(
-                    allCommitted,
-                    "offsets did not reach \(ends); committed \((try? probe.committed()) ?? [:])\n\(daemon.tail())"
-                )
+                await ScenarioChecks.expectAllCommitted(probe, ends, daemon: daemon, timeout: .seconds(90))
                 #expect(daemon.log(from: logOffset).contains("Kuzzle write recovered"))
-                let actual = try StandInHelpers.documents(
-                    of: server,
-                    index: names.index,
-                    collections: names.collections
-                )
-                let difference = StandInHelpers.difference(expected: generator.model.documents, actual: actual)
-                #expect(difference == nil, "\(difference ?? "")")
+                try ScenarioChecks.expectFinalState(of: server, names: names, equals: generator.model.documents)
 
-                daemon.terminate()
-                let exit = await daemon.waitForExit(timeout: .seconds(30))
-                #expect(
-                    exit?.status == 0 && exit?.signalled == false,
-                    "exit: \(exit.map(\.description) ?? "still running")"
-                )
+                await ScenarioChecks.expectCleanStop(daemon)
                 await probe.close()
             }
         }

@@ -57,11 +57,7 @@ extension IntegrationTests {
                 let daemon = try DaemonProcess(name: "bridge", configuration: configuration)
                 let probe = try OffsetsProbe(bootstrap: bootstrap, group: names.group, topic: names.topic)
                 try daemon.start()
-                let allCommitted = await probe.waitUntilCommitted(ends, timeout: .seconds(90))
-                #expect(
-                    allCommitted,
-                    "offsets did not reach \(ends); committed \((try? probe.committed()) ?? [:])\n\(daemon.tail())"
-                )
+                await ScenarioChecks.expectAllCommitted(probe, ends, daemon: daemon, timeout: .seconds(90))
 
                 let counters = server.counters
                 // Every document reached Kuzzle exactly once: received = total + resent, and nothing was resent.
@@ -70,20 +66,9 @@ extension IntegrationTests {
                 #expect((counters.requests["bulk:mWrite"] ?? 0) >= total / 250)
                 let refusals = daemon.log.split(separator: "\n").filter { $0.contains("Kuzzle refused a document") }
                 #expect(refusals.count == refusedIDs.count)
-                let actual = try StandInHelpers.documents(
-                    of: server,
-                    index: names.index,
-                    collections: names.collections
-                )
-                let difference = StandInHelpers.difference(expected: model.documents, actual: actual)
-                #expect(difference == nil, "\(difference ?? "")")
+                try ScenarioChecks.expectFinalState(of: server, names: names, equals: model.documents)
 
-                daemon.terminate()
-                let exit = await daemon.waitForExit(timeout: .seconds(30))
-                #expect(
-                    exit?.status == 0 && exit?.signalled == false,
-                    "exit: \(exit.map(\.description) ?? "still running")"
-                )
+                await ScenarioChecks.expectCleanStop(daemon)
                 await probe.close()
 
                 let letters = try await DeadLetterReader.read(

@@ -62,24 +62,9 @@ extension IntegrationTests {
                 )
                 let probe = try OffsetsProbe(bootstrap: bootstrap, group: names.group, topic: names.topic)
                 try daemon.start()
-                let allCommitted = await probe.waitUntilCommitted(ends, timeout: .seconds(120))
-                #expect(
-                    allCommitted,
-                    "offsets did not reach \(ends); committed \((try? probe.committed()) ?? [:])\n\(daemon.tail())"
-                )
-                let actual = try StandInHelpers.documents(
-                    of: server,
-                    index: names.index,
-                    collections: names.collections
-                )
-                let difference = StandInHelpers.difference(expected: generator.model.documents, actual: actual)
-                #expect(difference == nil, "\(difference ?? "")")
-                daemon.terminate()
-                let exit = await daemon.waitForExit(timeout: .seconds(30))
-                #expect(
-                    exit?.status == 0 && exit?.signalled == false,
-                    "exit: \(exit.map(\.description) ?? "still running")"
-                )
+                await ScenarioChecks.expectAllCommitted(probe, ends, daemon: daemon, timeout: .seconds(120))
+                try ScenarioChecks.expectFinalState(of: server, names: names, equals: generator.model.documents)
+                await ScenarioChecks.expectCleanStop(daemon)
                 await probe.close()
 
                 let letters = try await DeadLetterReader.read(
@@ -189,20 +174,9 @@ extension IntegrationTests {
                 for (key, body) in modelBeforePoison.documents where partitionOfID[key.id] == halted {
                     expected[key] = body
                 }
-                let actual = try StandInHelpers.documents(
-                    of: server,
-                    index: names.index,
-                    collections: names.collections
-                )
-                let difference = StandInHelpers.difference(expected: expected, actual: actual)
-                #expect(difference == nil, "\(difference ?? "")")
+                try ScenarioChecks.expectFinalState(of: server, names: names, equals: expected)
 
-                daemon.terminate()
-                let exit = await daemon.waitForExit(timeout: .seconds(30))
-                #expect(
-                    exit?.status == 0 && exit?.signalled == false,
-                    "exit: \(exit.map(\.description) ?? "still running")"
-                )
+                await ScenarioChecks.expectCleanStop(daemon)
                 #expect(try probe.committed()[halted] == poisonDelivery.offset)
                 await probe.close()
             }
