@@ -29,7 +29,7 @@ extension KafkaConsumerConfiguration {
         self.init(bootstrapServers: kafka.bootstrapServersList, groupID: kafka.groupID, topics: kafka.topics)
         assignmentStrategy = kafka.assignmentStrategy == .range ? .range : .cooperativeSticky
         sessionTimeout = kafka.sessionTimeout
-        statisticsInterval = configuration.logging.statsInterval
+        statisticsInterval = configuration.logging.statsInterval > .zero ? configuration.logging.statsInterval : nil
         // A revocation waits for in-flight writes up to the drain timeout; give the consumer a little more.
         revocationTimeout = configuration.shutdown.drainTimeout + .seconds(5)
         maximumPollInterval = max(.seconds(300), configuration.shutdown.drainTimeout * 2 + .seconds(30))

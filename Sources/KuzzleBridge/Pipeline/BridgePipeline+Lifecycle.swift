@@ -101,7 +101,8 @@ extension BridgePipeline {
                 ]
             )
         }
-        if now - lastStatsAt >= configuration.logging.statsInterval {
+        // A zero `logging.stats_interval` turns the stats line off.
+        if configuration.logging.statsInterval > .zero, now - lastStatsAt >= configuration.logging.statsInterval {
             lastStatsAt = now
             logStatistics(now: now)
         }
