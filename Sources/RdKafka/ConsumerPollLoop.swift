@@ -214,11 +214,11 @@ final class ConsumerPollLoop: Sendable {
                 if assignErr != RD_KAFKA_RESP_ERR_NO_ERROR { report(.librdkafka(assignErr), "assign") }
             }
             confined.withLock { $0.everAssigned = true }
-            logger.info("kafka partitions assigned", metadata: ["kafka.partitions": "\(partitions)"])
+            logger.debug("kafka partitions assigned", metadata: ["kafka.partitions": "\(partitions)"])
             continuation.yield(.partitionsAssigned(partitions))
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             if rd_kafka_assignment_lost(client) != 0 {
-                logger.warning("kafka partitions lost", metadata: ["kafka.partitions": "\(partitions)"])
+                logger.debug("kafka partitions lost", metadata: ["kafka.partitions": "\(partitions)"])
                 continuation.yield(.partitionsLost(partitions))
             } else {
                 revoke(client: client, partitions: partitions)
@@ -237,7 +237,7 @@ final class ConsumerPollLoop: Sendable {
 
     /// Emits the revocation, waits (bounded) for the layer above, and commits what it returned, synchronously.
     private func revoke(client: OpaquePointer, partitions: [KafkaTopicPartition]) {
-        logger.info("kafka partitions revoked", metadata: ["kafka.partitions": "\(partitions)"])
+        logger.debug("kafka partitions revoked", metadata: ["kafka.partitions": "\(partitions)"])
         let revocation = KafkaRevocation(partitions: partitions)
         guard case .enqueued = continuation.yield(.partitionsRevoked(partitions, revocation)) else {
             return  // nobody reads events any more: nothing to wait for
