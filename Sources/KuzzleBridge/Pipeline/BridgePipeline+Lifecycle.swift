@@ -111,11 +111,12 @@ extension BridgePipeline {
 
     func logStatistics(now: ContinuousClock.Instant) {
         let interval = statistics.takeInterval(now: now)
-        let partitions = Set(statistics.lag.keys).union(statistics.committed.keys).sorted {
+        let lag = statistics.lag
+        let partitions = Set(lag.keys).union(statistics.committed.keys).sorted {
             $0.description < $1.description
         }
         let perPartition = partitions.map { partition in
-            "\(partition):committed=\(statistics.committed[partition].map(String.init) ?? "-"),lag=\(statistics.lag[partition].map(String.init) ?? "-")"
+            "\(partition):committed=\(statistics.committed[partition].map(String.init) ?? "-"),lag=\(lag[partition].map(String.init) ?? "-")"
         }
         var metadata: Logger.Metadata = [
             "consumed": "\(statistics.consumed)", "written": "\(statistics.written)",

@@ -180,7 +180,10 @@ actor BridgePipeline {
             perform(tracker.lost(lost), group: &group)
         case .statistics(let stats):
             for (partition, figures) in stats.partitions {
-                if let lag = figures.consumerLag { statistics.lag[TopicPartition(partition)] = lag }
+                if let lag = figures.consumerLag { statistics.reportedLag[TopicPartition(partition)] = lag }
+                if let end = figures.highWatermark, end >= 0 {
+                    statistics.highWatermark[TopicPartition(partition)] = end
+                }
             }
         case .error(let error):
             if error.isFatal {

@@ -18,8 +18,10 @@ struct PipelineStatistics: Sendable {
     var inFlightDocuments = 0
     /// Documents of batches that are currently retrying.
     var retryingBatches = 0
-    /// Lag per partition from librdkafka's statistics.
-    var lag: [TopicPartition: Int64] = [:]
+    /// Lag per partition as librdkafka's last statistics reported it (based on the offset committed then).
+    var reportedLag: [TopicPartition: Int64] = [:]
+    /// High watermark per partition from librdkafka's last statistics.
+    var highWatermark: [TopicPartition: Int64] = [:]
     /// Committed next offset per partition, as this process last committed it.
     var committed: [TopicPartition: Int64] = [:]
     /// The written count at the previous stats line, for the rate.
@@ -31,6 +33,16 @@ struct PipelineStatistics: Sendable {
     /// Records the latency of one successful request.
     mutating func recordLatency(_ latency: Duration) {
         if latencies.count < 100_000 { latencies.append(latency) }
+    }
+
+    /// Lag per partition: the high watermark minus what this process last committed when both are known (fresher
+    /// than librdkafka's figure, which only moves at its next statistics), else librdkafka's reported lag.
+    var lag: [TopicPartition: Int64] {
+        var lag = reportedLag
+        for (partition, end) in highWatermark {
+            if let committed = committed[partition] { lag[partition] = max(0, end - committed) }
+        }
+        return lag
     }
 
     /// Total lag over every partition with a known lag.
