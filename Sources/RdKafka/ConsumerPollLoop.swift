@@ -22,8 +22,10 @@ final class ConsumerPollLoop: Sendable {
     /// For tests only: while in the future (`DispatchTime` nanoseconds), the loop sleeps instead of polling, to
     /// simulate a wedged consumer.
     let testBlockedUntilNanoseconds = Atomic<UInt64>(0)
-    /// The bound on records handed over and not yet taken, and the pause flags it shares with the caller.
+    /// The bound on records handed over and not yet taken.
     let handoff: HandoffControl
+    /// Who paused which partition (the layer above, or the handoff bound), and where resumed partitions continue.
+    let pauses = PartitionPauses()
     /// Async commits waiting for their result, by the id passed as commit opaque.
     let pendingCommits = Mutex<(nextID: UInt, waiting: [UInt: CheckedContinuation<Result<Void, KafkaError>, Never>])>(
         (1, [:])
@@ -31,9 +33,7 @@ final class ConsumerPollLoop: Sendable {
     /// Poll-thread state, in a lock only so the type is checked `Sendable` (it is uncontended).
     /// `lastTopic` is the name of the last record's topic, reused while records keep coming from that topic (a name
     /// over 15 bytes would otherwise cost one allocation per record).
-    private let confined = Mutex<
-        (pending: [KafkaRecord], everAssigned: Bool, lastTopic: String, holdingSince: ContinuousClock.Instant?)
-    >(([], false, "", nil))
+    private let confined = Mutex<(pending: [KafkaRecord], everAssigned: Bool, lastTopic: String)>(([], false, ""))
     /// Callers of ``KafkaConsumer/close()`` waiting for the end of the shutdown.
     private let closeWaiters = Mutex<(isDone: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
@@ -45,10 +45,7 @@ final class ConsumerPollLoop: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.continuation = continuation
-        handoff = HandoffControl(
-            limit: configuration.maximumHandoffBytes,
-            maximumHold: configuration.maximumPollInterval / 3
-        )
+        handoff = HandoffControl(limit: configuration.maximumHandoffBytes)
     }
 
     var isCooperative: Bool { configuration.assignmentStrategy == .cooperativeSticky }
@@ -71,32 +68,23 @@ final class ConsumerPollLoop: Sendable {
         lastPollNanoseconds.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
         serveMainQueue(client: client)
         serveCommitQueue(client: client, timeout: 0)
-        if holdsForHandoff() {
-            Thread.sleep(forTimeInterval: 0.001)
-            return
-        }
+        applyHandoffBound(client: client.handle.pointer)
         pollRecords(client: client.handle.pointer, timeout: timeout)
     }
 
-    /// Whether to skip fetching this turn because the layer above has not taken enough (see ``HandoffControl``);
-    /// after ``HandoffControl/maximumHold`` of holding, polls anyway and says so.
-    private func holdsForHandoff() -> Bool {
-        guard handoff.isOverLimit else {
-            confined.withLock { $0.holdingSince = nil }
-            return false
+    /// Pauses the assigned partitions while more than the handoff bound is handed over and not taken, and resumes
+    /// them once the layer above has taken half of it (see ``HandoffControl`` and ``PartitionPauses``). Polling goes
+    /// on either way.
+    private func applyHandoffBound(client: OpaquePointer) {
+        do throws(KafkaError) {
+            if handoff.isOverLimit {
+                if !pauses.isHoldingForHandoff { try pauses.holdForHandoff(client: client) }
+            } else if pauses.isHoldingForHandoff, handoff.isBelowResumeMark {
+                try pauses.releaseHandoff(client: client)
+            }
+        } catch {
+            logger.warning("kafka consumer: handoff pause or resume failed", metadata: ["kafka.error": "\(error)"])
         }
-        let now = ContinuousClock.now
-        let since = confined.withLock { state -> ContinuousClock.Instant in
-            if state.holdingSince == nil { state.holdingSince = now }
-            return state.holdingSince ?? now
-        }
-        guard now - since >= handoff.maximumHold else { return true }
-        logger.warning(
-            "kafka consumer: the layer above has not taken its records for a long time; polling anyway",
-            metadata: ["kafka.held_for": "\(now - since)"]
-        )
-        confined.withLock { $0.holdingSince = now }
-        return false
     }
 
     /// Polls one message with `timeout`, then drains what is immediately available up to the cap, as one event.
@@ -137,6 +125,7 @@ final class ConsumerPollLoop: Sendable {
             return state.pending
         }
         guard !records.isEmpty else { return }
+        pauses.polled(records)
         handoff.handedOver(bytes: records.reduce(0) { $0 + HandoffControl.size(of: $1) })
         continuation.yield(.records(records))
     }
@@ -207,6 +196,7 @@ final class ConsumerPollLoop: Sendable {
         flushPendingRecords()
         switch err {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            pauses.reset(partitions, client: client, clearLibrdkafkaPause: true)
             if cooperative {
                 if let error = rd_kafka_incremental_assign(client, list) { report(.consuming(error), "assign") }
             } else {
@@ -217,6 +207,7 @@ final class ConsumerPollLoop: Sendable {
             logger.debug("kafka partitions assigned", metadata: ["kafka.partitions": "\(partitions)"])
             continuation.yield(.partitionsAssigned(partitions))
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            defer { pauses.reset(partitions, client: client, clearLibrdkafkaPause: false) }
             if rd_kafka_assignment_lost(client) != 0 {
                 logger.debug("kafka partitions lost", metadata: ["kafka.partitions": "\(partitions)"])
                 continuation.yield(.partitionsLost(partitions))

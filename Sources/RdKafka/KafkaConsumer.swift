@@ -151,13 +151,15 @@ public final class KafkaConsumer: Sendable {
 
     // MARK: - Flow control
 
-    /// Stops fetching from `partitions` (polling continues, so the group membership stays healthy).
+    /// Stops fetching from `partitions` (polling continues, so the group membership stays healthy). The pause lasts
+    /// until ``resume(_:)`` or until the partitions are revoked (a new assignment starts unpaused).
     /// - Throws: ``KafkaError`` if librdkafka refuses, or `.closed`.
     public func pause(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
         try setPaused(partitions, paused: true)
     }
 
-    /// Resumes fetching from `partitions` after ``pause(_:)``.
+    /// Resumes fetching from `partitions` after ``pause(_:)``, at once (see ``PartitionPauses`` for the librdkafka 2.0.2
+    /// delay this works around), unless the handoff bound holds them.
     /// - Throws: ``KafkaError`` if librdkafka refuses, or `.closed`.
     public func resume(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
         try setPaused(partitions, paused: false)
@@ -166,16 +168,10 @@ public final class KafkaConsumer: Sendable {
     private func setPaused(_ partitions: [KafkaTopicPartition], paused: Bool) throws(KafkaError) {
         guard !partitions.isEmpty else { return }
         try client.gate.withHandle(paused ? "pause" : "resume") { () throws(KafkaError) in
-            try RDKafkaTopicPartitionList.withList(partitions) { list throws(KafkaError) in
-                let pointer = client.handle.pointer
-                let err = paused ? rd_kafka_pause_partitions(pointer, list) : rd_kafka_resume_partitions(pointer, list)
-                if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.librdkafka(err) }
-                if let failed = RDKafkaTopicPartitionList.entries(of: list).first(where: { $0.error.rawValue != 0 }) {
-                    throw KafkaError.librdkafka(
-                        failed.error,
-                        message: "\(paused ? "pause" : "resume") \(failed.partition)"
-                    )
-                }
+            if paused {
+                try loop.pauses.pauseForApplication(partitions, client: client.handle.pointer)
+            } else {
+                try loop.pauses.resumeForApplication(partitions, client: client.handle.pointer)
             }
         }
     }

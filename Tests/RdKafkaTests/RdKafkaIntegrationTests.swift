@@ -123,7 +123,7 @@ struct RdKafkaIntegrationTests {
     }
 
     @Test(
-        "records not reported taken hold fetching past the handoff bound; taking them lets the rest come",
+        "records not reported taken pause fetching past the handoff bound; taking them lets the rest come",
         arguments: TestBroker.selected
     )
     func handoffBoundPausesFetchingUntilRecordsAreTaken(broker: TestBroker) async throws {
@@ -198,6 +198,45 @@ struct RdKafkaIntegrationTests {
         #expect(collector.records.count == 40)
         await consumer.close()
         await collector.finished()
+    }
+
+    @Test(
+        "a partition paused before a rebalance fetches again once assigned anew (librdkafka keeps the pause)",
+        arguments: TestBroker.selected
+    )
+    func pauseDoesNotOutliveTheAssignment(broker: TestBroker) async throws {
+        let bootstrap = try broker.bootstrap()
+        let topic = Harness.uniqueName("repause")
+        try await Harness.createTopic(topic, on: broker)
+        try await Harness.produce(8, to: topic, bootstrap: bootstrap)
+        let configuration = Harness.consumerConfiguration(
+            bootstrap: bootstrap,
+            topic: topic,
+            group: Harness.uniqueName("g")
+        )
+        let first = try KafkaConsumer(configuration: configuration, logger: Harness.logger)
+        let firstCollector = EventCollector(consumer: first, commit: .syncPerBatch)
+        try first.start()
+        #expect(await Harness.eventually(timeout: .seconds(30)) { firstCollector.records.count >= 8 })
+        try first.pause(Array(firstCollector.assigned))
+
+        // A second member joins and leaves: the first gets all four partitions back, never resumed by its caller.
+        let second = try KafkaConsumer(configuration: configuration, logger: Harness.logger)
+        let secondCollector = EventCollector(consumer: second, commit: .syncPerBatch)
+        try second.start()
+        #expect(await Harness.eventually(timeout: .seconds(40)) { secondCollector.assigned.count == 2 })
+        try await Task.sleep(for: .seconds(3))  // tansu can wedge a group when a member leaves right after a join
+        await second.close()
+        await secondCollector.finished()
+        #expect(await Harness.eventually(timeout: .seconds(40)) { firstCollector.assigned.count == 4 })
+
+        try await Harness.produce(20, to: topic, bootstrap: bootstrap, startingAt: 8)
+        let all = await Harness.eventually(timeout: .seconds(30)) {
+            Set(firstCollector.records.map { $0.value ?? [] }).count == 28
+        }
+        #expect(all, "the first member got \(firstCollector.records.count) records; a stale pause kept some back")
+        await first.close()
+        await firstCollector.finished()
     }
 
     @Test(

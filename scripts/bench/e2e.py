@@ -36,6 +36,8 @@ p.add_argument("--latency-fraction", type=float, default=0.10)
 p.add_argument("--latency-rate", type=int, default=0, help="events/s for the latency phase (default: fraction of peak)")
 p.add_argument("--max-buffered", default="", help="backpressure.max_buffered_bytes (default: the daemon's)")
 p.add_argument("--log-level", default="notice", help="the daemon's logging.level (its log goes to the run directory)")
+p.add_argument("--profile", action="store_true",
+               help="record the daemon's throughput phase with `perf record -g` into <run>/perf-daemon.data")
 p.add_argument("--bootstrap", required=True)
 p.add_argument("--bin", required=True, help="directory of kuzzle-bridge and kuzzle-standin")
 p.add_argument("--run", required=True, help="scratch directory")
@@ -124,6 +126,30 @@ def start_standin():
             return proc, f"http://127.0.0.1:{open(port_file).read().strip()}"
         time.sleep(0.05)
     raise SystemExit("bench: the stand-in did not start")
+
+
+def broker_pids():
+    """tansu and its shim, as started by scripts/brokers.sh (their CPU is reported beside the daemon's)."""
+    pids = {}
+    for name in ("tansu", "shim"):
+        try:
+            pids[name] = int(open(os.path.join(RUN, f"{name}.pid")).read().strip())
+        except (OSError, ValueError):
+            pass
+    return pids
+
+
+def start_profile(pid):
+    out = os.path.join(RUN, "perf-daemon.data")
+    log(f"profile: perf record -g -p {pid} -o {out}")
+    return subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(pid), "-o", out],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_profile(proc):
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=60)
+    log(f"profile: perf report -i {RUN}/perf-daemon.data --no-children --sort symbol")
 
 
 def counters(base):
@@ -250,9 +276,16 @@ def main():
 
     standin, base = start_standin()
     log(f"daemon: bridging {N} events into the stand-in at {base} (route {args.route}, gzip {args.gzip})")
+    others = dict(broker_pids(), standin=standin.pid)
+    others_before = {name: proc_cpu_seconds(pid) for name, pid in others.items()}
     daemon = start_daemon(base, f"bridge-{STAMP}", "throughput")
+    profiler = start_profile(daemon.pid) if args.profile else None
     c = wait_written(base, N, daemon, timeout=max(600, N / 2000))
     cpu = proc_cpu_seconds(daemon.pid)
+    if profiler:
+        stop_profile(profiler)
+    others_cpu = {name: proc_cpu_seconds(pid) - others_before[name] for name, pid in others.items()}
+    results["others"] = others_cpu
     hwm = proc_hwm_mib(daemon.pid)
     span = max(1, c["lastWriteAt"] - c["firstWriteAt"]) / 1000
     rate = N / span
@@ -298,6 +331,8 @@ def main():
         ("events", f"{N:,}", ""),
         ("kcat group consume (floor)", f"{kcat_rate:,.0f} msg/s", f"{kcat_cpu / got * 1e6:.2f} CPU s per M msgs"),
         ("daemon bridge", f"{rate:,.0f} docs/s", f"{daemon_cpu_per_doc * 1e6:.2f} CPU s per M docs"),
+        ("meanwhile, CPU s of the others", ", ".join(f"{k} {v:.1f}" for k, v in results["others"].items()),
+         "same machine (2 cores): they bound the daemon's rate"),
         ("ratio daemon/kcat CPU per item", f"{daemon_cpu_per_doc / kcat_cpu_per_msg:.2f}x", "target <= 2x"),
         ("ratio daemon docs/s / kcat msgs/s", f"{rate / kcat_rate:.0%}", "target >= 60% (or >= 100k docs/s)"),
         ("daemon peak RSS (VmHWM)", f"{results['daemon'][2]:.1f} MiB", "target <= 100 MiB"),

@@ -34,7 +34,7 @@ extension KafkaConsumerConfiguration {
         revocationTimeout = configuration.shutdown.drainTimeout + .seconds(5)
         maximumPollInterval = max(.seconds(300), configuration.shutdown.drainTimeout * 2 + .seconds(30))
         // Bound what the poll thread hands over ahead of the pipeline (the pipeline reports what it took).
-        maximumHandoffBytes = max(1_048_576, configuration.backpressure.maximumBufferedBytes / 8)
+        maximumHandoffBytes = max(2_097_152, configuration.backpressure.maximumBufferedBytes / 4)
         properties = kafka.properties
     }
 }
