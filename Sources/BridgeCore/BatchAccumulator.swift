@@ -33,7 +33,7 @@ public struct BatchAccumulator: Sendable {
     public let limits: BatchLimits
     /// The bytes of a request body that do not depend on its documents (`{"documents":[` … `]}` and the like).
     public let requestOverhead: Int
-    private var openBatches: [DocumentTarget: DocumentBatch] = [:]
+    private var openBatches = OpenBatches()
     private var nextBatchNumber: UInt64 = 1
 
     /// Creates an accumulator.
@@ -53,7 +53,7 @@ public struct BatchAccumulator: Sendable {
 
     /// The earliest instant at which ``tick(now:)`` will seal a batch by age, or `nil` when no batch is open.
     public var nextDeadline: ContinuousClock.Instant? {
-        openBatches.values.lazy.map(\.openedAt).min().map { $0 + limits.maximumWait }
+        openBatches.batches.lazy.map(\.openedAt).min().map { $0 + limits.maximumWait }
     }
 
     /// Adds one event to the open batch of its target.
@@ -77,21 +77,20 @@ public struct BatchAccumulator: Sendable {
             actions.append(.seal(single, reason: .oversizedDocument))
             return actions
         }
-        if let bytes = openBatches[key]?.encodedBytes(adding: event, encodedSize: size), bytes > limits.maximumBytes,
-            let previous = openBatches.removeValue(forKey: key)
-        {
-            actions.append(.seal(previous, reason: .bytes))
-        }
-        // Moved out and back rather than mutated through `openBatches[key]?`: the batch stays uniquely referenced and
-        // no dictionary `_modify` accessor runs (each call allocated its coroutine frames).
+        // Moved out and back rather than mutated in place: the batch stays uniquely referenced (no copy of its
+        // arrays on append).
         var batch = openBatches.removeValue(forKey: key) ?? makeBatch(for: key, now: now)
+        if batch.documentCount > 0, batch.encodedBytes(adding: event, encodedSize: size) > limits.maximumBytes {
+            actions.append(.seal(batch, reason: .bytes))
+            batch = makeBatch(for: key, now: now)
+        }
         batch.add(event, encodedSize: size)
         if batch.documentCount >= limits.maximumDocuments {
             actions.append(.seal(batch, reason: .documents))
         } else if batch.encodedBytes >= limits.maximumBytes {
             actions.append(.seal(batch, reason: .bytes))
         } else {
-            openBatches[key] = batch
+            openBatches.insert(batch)
         }
         return actions
     }
@@ -132,9 +131,45 @@ public struct BatchAccumulator: Sendable {
         reason: SealReason,
         where shouldSeal: (DocumentBatch) -> Bool
     ) -> [Action] {
-        let keys = openBatches.filter { shouldSeal($0.value) }.sorted { $0.value.id < $1.value.id }.map(\.key)
+        let keys = openBatches.batches.filter(shouldSeal).sorted { $0.id < $1.id }.map(\.target)
         return keys.compactMap { key in
             openBatches.removeValue(forKey: key).map { Action.seal($0, reason: reason) }
         }
+    }
+}
+
+/// The open batches of a ``BatchAccumulator``, found by target with a linear scan while they are few (comparing two
+/// short strings is cheaper than hashing them, and most bridges write to a handful of collections), and through a
+/// dictionary beyond that.
+struct OpenBatches: Sendable {
+    /// Up to this many open batches, a target is found by scanning.
+    static let scanLimit = 8
+    private(set) var batches: [DocumentBatch] = []
+    private var positionByTarget: [DocumentTarget: Int] = [:]
+
+    var count: Int { batches.count }
+    var isEmpty: Bool { batches.isEmpty }
+
+    /// Removes and returns the open batch of `target`, if any.
+    mutating func removeValue(forKey target: DocumentTarget) -> DocumentBatch? {
+        guard let position = position(of: target) else { return nil }
+        let last = batches.count - 1
+        if position != last {
+            batches.swapAt(position, last)
+            positionByTarget[batches[position].target] = position
+        }
+        positionByTarget[target] = nil
+        return batches.removeLast()
+    }
+
+    /// Adds an open batch (its target has none open).
+    mutating func insert(_ batch: DocumentBatch) {
+        positionByTarget[batch.target] = batches.count
+        batches.append(batch)
+    }
+
+    private func position(of target: DocumentTarget) -> Int? {
+        guard batches.count <= Self.scanLimit else { return positionByTarget[target] }
+        return batches.firstIndex { $0.target == target }
     }
 }

@@ -65,6 +65,14 @@ public struct DocumentBatch: Sendable, Identifiable {
         return lastPositionByID.keys.contains { documentIDs.contains($0) }
     }
 
+    /// Whether the two batches have a document id in common (looks the smaller one's ids up in the larger).
+    public func sharesDocument(with other: DocumentBatch) -> Bool {
+        let (small, large) =
+            lastPositionByID.count <= other.lastPositionByID.count
+            ? (lastPositionByID, other.lastPositionByID) : (other.lastPositionByID, lastPositionByID)
+        return small.keys.contains { large[$0] != nil }
+    }
+
     /// The topic-partitions the batch holds events of.
     public var partitions: Set<TopicPartition> { Set(sources.map(\.topicPartition)) }
 
@@ -98,13 +106,16 @@ public struct DocumentBatch: Sendable, Identifiable {
     /// document fewer); anything else is appended.
     mutating func add(_ event: DocumentEvent, encodedSize: Int) {
         sources.append(event.source)
-        if let position = replaceablePosition(for: event) {
-            encodedBytes += encodedSize - operationSizes[position]
-            operations[position] = event
-            operationSizes[position] = encodedSize
+        // One hash of the id: record the new position, then put the old one back if the event replaces it.
+        if let previous = lastPositionByID.updateValue(operations.count, forKey: event.id),
+            event.action == .write, operations[previous].action == .write
+        {
+            lastPositionByID[event.id] = previous
+            encodedBytes += encodedSize - operationSizes[previous]
+            operations[previous] = event
+            operationSizes[previous] = encodedSize
             return
         }
-        lastPositionByID[event.id] = operations.count
         operations.append(event)
         operationSizes.append(encodedSize)
         encodedBytes += encodedSize

@@ -123,9 +123,11 @@ public struct OffsetTracker: Sendable {
     ///   - offset: The record's offset (records of a partition arrive in offset order).
     ///   - bytes: The memory the record holds until it is done (key, value and headers).
     public mutating func received(_ partition: TopicPartition, offset: Int64, bytes: Int) -> Receipt {
-        guard let epoch = partitions[partition]?.epoch, partitions[partition]?.haltReason == nil,
-            updatePartition(partition, { $0.receive(offset, bytes: max(0, bytes)) }) == true
-        else { return .discarded }
+        let accepted = updatePartition(partition) { state -> AssignmentEpoch? in
+            guard state.haltReason == nil, state.receive(offset, bytes: max(0, bytes)) else { return nil }
+            return state.epoch
+        }
+        guard let accepted, let epoch = accepted else { return .discarded }
         var actions: [Action] = []
         if flowControl.add(max(0, bytes)) == .pause {
             let toPause = pausablePartitions()
@@ -151,9 +153,22 @@ public struct OffsetTracker: Sendable {
     /// Reports every source of a finished batch as acknowledged by Kuzzle (each with its own epoch).
     public mutating func completed(_ sources: some Sequence<EventSource>) -> [Action] {
         var released = 0
+        // Sources come in runs of one partition: its state is moved out of the dictionary once per run.
+        var current: (partition: TopicPartition, state: PartitionOffsets?)?
         for source in sources {
-            released += settleOne(source.topicPartition, offset: source.offset, epoch: source.epoch, as: .done)
+            if let run = current, run.partition.partition != source.partition || run.partition.topic != source.topic {
+                if let state = run.state { partitions[run.partition] = state }
+                current = nil
+            }
+            if current == nil {
+                let partition = source.topicPartition
+                current = (partition, partitions.removeValue(forKey: partition))
+            }
+            if current?.state?.epoch == source.epoch {
+                released += current?.state?.settle(source.offset, as: .done) ?? 0
+            }
         }
+        if let run = current, let state = run.state { partitions[run.partition] = state }
         return release(released)
     }
 
@@ -232,8 +247,7 @@ public struct OffsetTracker: Sendable {
         epoch: AssignmentEpoch,
         as state: PartitionOffsets.State
     ) -> Int {
-        guard partitions[partition]?.epoch == epoch else { return 0 }
-        return updatePartition(partition) { $0.settle(offset, as: state) } ?? 0
+        updatePartition(partition) { $0.epoch == epoch ? $0.settle(offset, as: state) : 0 } ?? 0
     }
 
     /// Runs `body` on an owned partition's state, moved out of the dictionary and back: the state is then uniquely

@@ -23,7 +23,6 @@ public struct WriteScheduler: Sendable {
     public let maximumConcurrentBatches: Int
     private var queues: [DocumentTarget: Deque<DocumentBatch>] = [:]
     private var inFlight: [DocumentBatch.ID: DocumentBatch] = [:]
-    private var inFlightDocumentIDs: [DocumentTarget: Set<String>] = [:]
     private var queued = 0
 
     /// Creates a scheduler.
@@ -52,9 +51,7 @@ public struct WriteScheduler: Sendable {
     /// Reports that every document of an in-flight batch is done (written, dead-lettered or given up).
     /// - Returns: The batches that may be sent now that its ids and slot are free. An unknown id changes nothing.
     public mutating func complete(_ id: DocumentBatch.ID) -> [Action] {
-        guard let batch = inFlight.removeValue(forKey: id) else { return [] }
-        inFlightDocumentIDs[batch.target]?.subtract(batch.documentIDs)
-        if inFlightDocumentIDs[batch.target]?.isEmpty == true { inFlightDocumentIDs[batch.target] = nil }
+        guard inFlight.removeValue(forKey: id) != nil else { return [] }
         return dispatch()
     }
 
@@ -66,7 +63,6 @@ public struct WriteScheduler: Sendable {
             if queues[target]?.isEmpty == true { queues[target] = nil }
             queued -= 1
             inFlight[batch.id] = batch
-            inFlightDocumentIDs[batch.target, default: []].formUnion(batch.documentIDs)
             actions.append(.send(batch))
         }
         return actions
@@ -77,7 +73,9 @@ public struct WriteScheduler: Sendable {
         for (target, queue) in queues {
             guard let head = queue.first else { continue }
             if let best, best.id < head.id { continue }
-            if let busy = inFlightDocumentIDs[target], head.sharesDocument(with: busy) { continue }
+            // Few batches are in flight (writer.concurrency): compare the head with those of its target directly
+            // rather than keeping a set of their ids (which cost a hash insert and remove per document).
+            if inFlight.values.contains(where: { $0.target == target && head.sharesDocument(with: $0) }) { continue }
             best = (target, head.id)
         }
         return best?.target

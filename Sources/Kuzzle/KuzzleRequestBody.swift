@@ -21,7 +21,24 @@ public enum KuzzleRequestBody {
     ///
     /// Constant overhead per document plus the escaped id and the body; O(id length).
     public static func encodedSize(of operation: KuzzleBulkOperation, route: KuzzleBulkRoute) -> Int {
+        encodedSize(of: operation, route: route, escapedIDBytes: escapedLength(of: operation.id))
+    }
+
+    /// The larger of the bytes `operation` adds to a bulk:import body and, when it can go there (action `index`),
+    /// to a bulk:mWrite body: what a batch accumulator must reserve before it knows the batch's route. Escapes the
+    /// id once.
+    public static func largestEncodedSize(of operation: KuzzleBulkOperation) -> Int {
         let idBytes = escapedLength(of: operation.id)
+        let importSize = encodedSize(of: operation, route: .importBulk, escapedIDBytes: idBytes)
+        guard operation.action == .index else { return importSize }
+        return max(importSize, encodedSize(of: operation, route: .mWrite, escapedIDBytes: idBytes))
+    }
+
+    private static func encodedSize(
+        of operation: KuzzleBulkOperation,
+        route: KuzzleBulkRoute,
+        escapedIDBytes idBytes: Int
+    ) -> Int {
         let bodyBytes = operation.body?.count ?? 4  // a missing body is written as null
         switch route {
         case .mWrite:

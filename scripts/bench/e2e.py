@@ -36,6 +36,8 @@ p.add_argument("--latency-fraction", type=float, default=0.10)
 p.add_argument("--latency-rate", type=int, default=0, help="events/s for the latency phase (default: fraction of peak)")
 p.add_argument("--max-buffered", default="", help="backpressure.max_buffered_bytes (default: the daemon's)")
 p.add_argument("--log-level", default="notice", help="the daemon's logging.level (its log goes to the run directory)")
+p.add_argument("--kafka-property", action="append", default=[], metavar="KEY=VALUE",
+               help="an extra librdkafka property for the daemon (kafka.properties), repeatable")
 p.add_argument("--profile", action="store_true",
                help="record the daemon's throughput phase with `perf record -g` into <run>/perf-daemon.data")
 p.add_argument("--bootstrap", required=True)
@@ -166,7 +168,7 @@ def start_daemon(base, group, name):
   session_timeout: 6s
   properties:
     fetch.wait.max.ms: {FETCH_WAIT_MS}
-kuzzle:
+{"".join(f"    {kv.split('=', 1)[0]}: '{kv.split('=', 1)[1]}'{chr(10)}" for kv in args.kafka_property)}kuzzle:
   url: {base}
   gzip: {"true" if args.gzip else "false"}
 batching:
@@ -298,6 +300,8 @@ def main():
     sent = paced_produce(lat_rate, args.latency_seconds)
     wait_written(base, N + sent, daemon, timeout=120)
     lines = http("GET", f"{base}/_standin/write-log").decode().splitlines()
+    with open(os.path.join(RUN, "bench-latency.log"), "w") as f:
+        f.write("\n".join(lines))
     lat = []
     for line in lines:
         doc_id, at = line.split(" ")

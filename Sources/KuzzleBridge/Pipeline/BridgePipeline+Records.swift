@@ -54,16 +54,7 @@ extension BridgePipeline {
     /// The bytes an event adds to a request body: the larger of its bulk:mWrite and bulk:import encodings, since the
     /// batch's route is known only when it is sealed.
     static func encodedSize(of event: DocumentEvent) -> Int {
-        let importSize = KuzzleRequestBody.encodedSize(
-            of: BatchWriter.operation(for: event, route: .importBulk),
-            route: .importBulk
-        )
-        guard event.action == .write else { return importSize }
-        let mWriteSize = KuzzleRequestBody.encodedSize(
-            of: BatchWriter.operation(for: event, route: .mWrite),
-            route: .mWrite
-        )
-        return max(importSize, mWriteSize)
+        KuzzleRequestBody.largestEncodedSize(of: BatchWriter.operation(for: event, route: .importBulk))
     }
 
     /// Hands a sealed batch to the scheduler and sends what it releases.
