@@ -77,20 +77,20 @@ public struct BatchAccumulator: Sendable {
             actions.append(.seal(single, reason: .oversizedDocument))
             return actions
         }
-        // Moved out and back rather than mutated in place: the batch stays uniquely referenced (no copy of its
-        // arrays on append).
-        var batch = openBatches.removeValue(forKey: key) ?? makeBatch(for: key, now: now)
-        if batch.documentCount > 0, batch.encodedBytes(adding: event, encodedSize: size) > limits.maximumBytes {
-            actions.append(.seal(batch, reason: .bytes))
-            batch = makeBatch(for: key, now: now)
+        var position = openBatches.position(of: key)
+        if let full = position,
+            openBatches.batches[full].encodedBytes(adding: event, encodedSize: size) > limits.maximumBytes
+        {
+            actions.append(.seal(openBatches.remove(at: full), reason: .bytes))
+            position = nil
         }
-        batch.add(event, encodedSize: size)
-        if batch.documentCount >= limits.maximumDocuments {
-            actions.append(.seal(batch, reason: .documents))
-        } else if batch.encodedBytes >= limits.maximumBytes {
-            actions.append(.seal(batch, reason: .bytes))
-        } else {
-            openBatches.insert(batch)
+        let open = position ?? openBatches.insert(makeBatch(for: key, now: now))
+        // Mutated in place in the array: the batch stays uniquely referenced (no copy of its arrays on append).
+        openBatches.batches[open].add(event, encodedSize: size)
+        if openBatches.batches[open].documentCount >= limits.maximumDocuments {
+            actions.append(.seal(openBatches.remove(at: open), reason: .documents))
+        } else if openBatches.batches[open].encodedBytes >= limits.maximumBytes {
+            actions.append(.seal(openBatches.remove(at: open), reason: .bytes))
         }
         return actions
     }
@@ -144,7 +144,8 @@ public struct BatchAccumulator: Sendable {
 struct OpenBatches: Sendable {
     /// Up to this many open batches, a target is found by scanning.
     static let scanLimit = 8
-    private(set) var batches: [DocumentBatch] = []
+    /// The open batches, in no particular order (mutated in place by ``BatchAccumulator``).
+    fileprivate(set) var batches: [DocumentBatch] = []
     private var positionByTarget: [DocumentTarget: Int] = [:]
 
     var count: Int { batches.count }
@@ -152,23 +153,29 @@ struct OpenBatches: Sendable {
 
     /// Removes and returns the open batch of `target`, if any.
     mutating func removeValue(forKey target: DocumentTarget) -> DocumentBatch? {
-        guard let position = position(of: target) else { return nil }
+        position(of: target).map { remove(at: $0) }
+    }
+
+    /// Removes and returns the open batch at `position` (the last batch takes its place).
+    mutating func remove(at position: Int) -> DocumentBatch {
         let last = batches.count - 1
         if position != last {
             batches.swapAt(position, last)
             positionByTarget[batches[position].target] = position
         }
-        positionByTarget[target] = nil
+        positionByTarget[batches[last].target] = nil
         return batches.removeLast()
     }
 
-    /// Adds an open batch (its target has none open).
-    mutating func insert(_ batch: DocumentBatch) {
+    /// Adds an open batch (its target has none open) and returns its position.
+    mutating func insert(_ batch: DocumentBatch) -> Int {
         positionByTarget[batch.target] = batches.count
         batches.append(batch)
+        return batches.count - 1
     }
 
-    private func position(of target: DocumentTarget) -> Int? {
+    /// The position of the open batch of `target`, if any.
+    func position(of target: DocumentTarget) -> Int? {
         guard batches.count <= Self.scanLimit else { return positionByTarget[target] }
         return batches.firstIndex { $0.target == target }
     }

@@ -24,7 +24,7 @@ import Testing
         #expect(configuration.writer == WriterSettings(route: .auto, concurrency: 4))
         #expect(configuration.retry == RetrySchedule())
         #expect(configuration.deadLetter.topic == nil)
-        #expect(configuration.backpressure == BackpressureSettings(maximumBufferedBytes: 33_554_432, resumeRatio: 0.5))
+        #expect(configuration.backpressure == BackpressureSettings(maximumBufferedBytes: 25_165_824, resumeRatio: 0.5))
         #expect(configuration.logging == LoggingSettings(level: .info, format: .logfmt, statsInterval: .seconds(60)))
         #expect(configuration.shutdown.drainTimeout == .seconds(30))
         #expect(configuration.health.listen == nil)

@@ -22,6 +22,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -53,6 +54,7 @@ TOPIC = f"bench-e2e-{STAMP}"
 COLLECTIONS = ["orders", "customers", "products"]
 MAX_WAIT_MS = 200
 FETCH_WAIT_MS = 10
+PRODUCE_LINGER_MS = 5
 children = []
 
 
@@ -233,7 +235,9 @@ def kcat_floor():
 
 def paced_produce(rate, seconds):
     """Feeds kcat -P at `rate` events/s; each id carries the epoch ms at which its line was handed to kcat."""
-    cmd = ["kcat", "-P", "-b", BS, "-t", TOPIC, "-K", "|", "-X", "linger.ms=1"]
+    # linger.ms=5: with 1 ms, tansu behind the Python shim could not keep up with ~1,000 tiny produce requests per
+    # second, and even kcat's own consume latency grew without bound (p50 18 ms to 570 ms within 5 s at 10k/s).
+    cmd = ["kcat", "-P", "-b", BS, "-t", TOPIC, "-K", "|", "-X", f"linger.ms={PRODUCE_LINGER_MS}"]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
     pad = "p" * 400
     start = time.monotonic()
@@ -251,6 +255,34 @@ def paced_produce(rate, seconds):
     proc.stdin.close()
     proc.wait()
     return sent
+
+
+class FloorLatency:
+    """kcat consuming the paced events in its own group while the daemon does: the broker path's own latency."""
+
+    def __init__(self):
+        cmd = ["kcat", "-C", "-b", BS, "-G", f"kcat-lat-{STAMP}", "-X", "auto.offset.reset=earliest",
+               "-X", "session.timeout.ms=6000", "-X", f"fetch.wait.max.ms={FETCH_WAIT_MS}", "-q", "-f", "%k\n", TOPIC]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+        children.append(self.proc)
+        self.latencies = []
+        self.seen = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            now = int(time.time() * 1000)
+            self.seen += 1
+            key = line.decode(errors="replace").strip()
+            if key.startswith("lat-"):
+                self.latencies.append(now - int(key.split("-")[1]))
+
+    def caught_up(self, n):
+        return self.seen >= n
+
+    def stop(self):
+        self.proc.terminate()
+        return self.latencies
 
 
 def percentile(values, q):
@@ -295,8 +327,12 @@ def main():
     log(f"daemon: {rate:,.0f} docs/s over {span:.2f} s, {cpu:.2f} s CPU, VmHWM {hwm:.1f} MiB")
 
     lat_rate = args.latency_rate or max(100, int(rate * args.latency_fraction))
+    floor = FloorLatency()
+    deadline = time.time() + 120
+    while not floor.caught_up(N) and time.time() < deadline:
+        time.sleep(0.2)
     http("POST", f"{base}/_standin/write-log", b"")
-    log(f"latency: pacing {lat_rate}/s for {args.latency_seconds:.0f} s")
+    log(f"latency: pacing {lat_rate}/s for {args.latency_seconds:.0f} s (kcat consuming beside the daemon)")
     sent = paced_produce(lat_rate, args.latency_seconds)
     wait_written(base, N + sent, daemon, timeout=120)
     lines = http("GET", f"{base}/_standin/write-log").decode().splitlines()
@@ -307,6 +343,9 @@ def main():
         doc_id, at = line.split(" ")
         if doc_id.startswith("lat-"):
             lat.append(int(at) - int(doc_id.split("-")[1]))
+    time.sleep(1)
+    floor_lat = floor.stop()
+    results["floor_latency"] = (len(floor_lat), percentile(floor_lat, 0.5), percentile(floor_lat, 0.99))
     hwm = proc_hwm_mib(daemon.pid)
     results["latency"] = (lat_rate, len(lat), percentile(lat, 0.5), percentile(lat, 0.99), max(lat or [0]))
     stop(daemon)
@@ -343,6 +382,9 @@ def main():
         (f"latency at {lat_rate}/s ({args.latency_fraction:.0%} of peak)",
          f"p50 {results['latency'][2]} ms, p99 {results['latency'][3]} ms",
          f"max {results['latency'][4]} ms, {results['latency'][1]} docs; target p99 <= {MAX_WAIT_MS + 50} ms"),
+        ("  same events, kcat beside it (floor)",
+         f"p50 {results['floor_latency'][1]} ms, p99 {results['floor_latency'][2]} ms",
+         f"{results['floor_latency'][0]} msgs; produced by kcat -P with linger.ms={PRODUCE_LINGER_MS}"),
     ]
     if "stall" in results:
         rows.append((f"--stall {args.stall_seconds}s peak RSS", f"{results['stall'][0]:.1f} MiB",

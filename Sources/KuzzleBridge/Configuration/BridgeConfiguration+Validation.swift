@@ -289,7 +289,7 @@ extension BridgeConfiguration {
         let maximum = try ConfigurationField.byteCount(
             section?.maxBufferedBytes,
             key: "backpressure.max_buffered_bytes",
-            default: max(32 * 1_048_576, batching.maximumBytes),
+            default: max(24 * 1_048_576, batching.maximumBytes),
             in: 1024...(1 << 40)
         )
         guard maximum >= batching.maximumBytes else {
