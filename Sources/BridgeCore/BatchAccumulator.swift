@@ -123,7 +123,8 @@ public struct BatchAccumulator: Sendable {
             id: DocumentBatch.ID(rawValue: nextBatchNumber),
             target: target,
             openedAt: now,
-            requestOverhead: requestOverhead
+            requestOverhead: requestOverhead,
+            expectedDocuments: limits.maximumDocuments
         )
     }
 

@@ -40,12 +40,24 @@ public struct DocumentBatch: Sendable, Identifiable {
     /// The position of the last operation for each document id.
     private var lastPositionByID: [String: Int] = [:]
 
+    /// The number of operations at which the id map is sized for ``expectedDocuments``.
+    static let growthCheckpoint = 64
+    /// The documents the batch will likely hold when full (the accumulator's document limit, capped).
+    private let expectedDocuments: Int
+
     /// Creates an empty batch.
-    init(id: ID, target: DocumentTarget, openedAt: ContinuousClock.Instant, requestOverhead: Int) {
+    init(
+        id: ID,
+        target: DocumentTarget,
+        openedAt: ContinuousClock.Instant,
+        requestOverhead: Int,
+        expectedDocuments: Int = 0
+    ) {
         self.id = id
         self.target = target
         self.openedAt = openedAt
         self.encodedBytes = requestOverhead
+        self.expectedDocuments = min(max(0, expectedDocuments), 4096)
     }
 
     /// The number of operations to send.
@@ -115,6 +127,11 @@ public struct DocumentBatch: Sendable, Identifiable {
             operations[previous] = event
             operationSizes[previous] = encodedSize
             return
+        }
+        if operations.count == Self.growthCheckpoint, expectedDocuments > operations.count {
+            // A batch that got this far will likely fill up: size the id map once rather than rehash it at every
+            // doubling (resizing it was a visible share of the per-event cost).
+            lastPositionByID.reserveCapacity(expectedDocuments)
         }
         operations.append(event)
         operationSizes.append(encodedSize)

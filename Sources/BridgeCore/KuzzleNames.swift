@@ -7,9 +7,19 @@ public enum KuzzleNames {
         "_serverInfo", "_healthCheck", "_healthcheck", "_ready", "_query", "_list", "_publicApi", "_openapi",
     ]
 
-    private static let forbiddenBytes: Set<UInt8> = Set(
-        #"\/*?"<>|,+#:.&% "#.utf8 + [0x09, 0x0A, 0x0D]
-    )
+    /// Whether Kuzzle forbids `byte` in index and collection names: `\ / * ? " < > | , + # : . & %`, space, tab,
+    /// line feed and carriage return. A switch, not a `Set`: names are checked for every event.
+    static func isForbidden(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "\""),
+            UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: ","), UInt8(ascii: "+"),
+            UInt8(ascii: "#"), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "&"), UInt8(ascii: "%"),
+            UInt8(ascii: " "), 0x09, 0x0A, 0x0D:
+            true
+        default:
+            false
+        }
+    }
 
     /// Why `name` cannot be a Kuzzle index name, or `nil` when it can.
     public static func problemWithIndexName(_ name: String) -> String? {
@@ -32,7 +42,7 @@ public enum KuzzleNames {
         if name == "_all" { return "is reserved by Elasticsearch" }
         for byte in bytes {
             if byte >= 0x41 && byte <= 0x5A { return "has an uppercase letter" }
-            if forbiddenBytes.contains(byte) { return "contains the forbidden character \(quoted(byte))" }
+            if isForbidden(byte) { return "contains the forbidden character \(quoted(byte))" }
         }
         return nil
     }

@@ -164,7 +164,8 @@ actor BridgePipeline {
         case .records(let records):
             defer { consumer.recordsTaken(records) }
             guard stopDeadline == nil else { return }
-            for record in records { intake(record, now: now, group: &group) }
+            // By index: `for record in records` would copy (retain and release) every record's fields.
+            for index in records.indices { intake(records[index], now: now, group: &group) }
         case .partitionsAssigned(let partitions):
             partitionsAssigned(partitions)
         case .partitionsRevoked(let partitions, let revocation):
