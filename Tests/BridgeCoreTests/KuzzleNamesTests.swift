@@ -1,0 +1,42 @@
+import Testing
+
+@testable import BridgeCore
+
+@Suite struct KuzzleNamesTests {
+    @Test(
+        "every character Kuzzle forbids in index and collection names is refused and named",
+        arguments: Array(#"\/*?"<>|,+#:.&% "#) + ["\t", "\n", "\r"]
+    )
+    func forbiddenCharacterIsRefused(character: Character) throws {
+        let name = "shop\(character)orders"
+        let indexProblem = try #require(KuzzleNames.problemWithIndexName(name))
+        #expect(indexProblem.hasPrefix("contains the forbidden character"), "\(indexProblem)")
+        #expect(KuzzleNames.problemWithCollectionName(name) == indexProblem)
+    }
+
+    @Test("names of lowercase letters, digits, - and _ (and non-ASCII letters) are accepted")
+    func validNamesAreAccepted() {
+        for name in ["shop", "orders-2024", "_private", "a", "café", String(repeating: "x", count: 126)] {
+            #expect(KuzzleNames.problemWithIndexName(name) == nil, "\(name)")
+            #expect(KuzzleNames.problemWithCollectionName(name) == nil, "\(name)")
+        }
+    }
+
+    @Test("no other byte is forbidden: exactly the 19 listed")
+    func forbiddenSetIsExact() {
+        let forbidden = (0...255).map(UInt8.init).filter(KuzzleNames.isForbidden)
+        #expect(forbidden.count == 19)
+        #expect(Set(forbidden) == Set(Array(#"\/*?"<>|,+#:.&% "#.utf8) + [0x09, 0x0A, 0x0D]))
+    }
+
+    @Test("uppercase, empty, too long, _all, route literals and _kuzzle_keep are refused")
+    func otherRulesHold() {
+        #expect(KuzzleNames.problemWithIndexName("Shop") == "has an uppercase letter")
+        #expect(KuzzleNames.problemWithIndexName("") == "is empty")
+        #expect(KuzzleNames.problemWithIndexName(String(repeating: "x", count: 127)) == "is longer than 126 bytes")
+        #expect(KuzzleNames.problemWithIndexName("_all") == "is reserved by Elasticsearch")
+        #expect(KuzzleNames.problemWithIndexName("users") != nil)
+        #expect(KuzzleNames.problemWithCollectionName("users") == nil)
+        #expect(KuzzleNames.problemWithCollectionName("_kuzzle_keep") == "is reserved by Kuzzle")
+    }
+}
