@@ -13,7 +13,7 @@ public struct BatchAccumulator: Sendable {
         case documents
         /// The batch reached ``BatchLimits/maximumBytes``, or the next event would have pushed it past.
         case bytes
-        /// The batch's first event waited ``BatchLimits/maximumWait``.
+        /// An event of the batch waited ``BatchLimits/maximumWait`` (see ``BatchAccumulator/append(_:encodedSize:now:age:)``).
         case age
         /// One event alone is larger than ``BatchLimits/maximumBytes``; it goes alone in its own batch.
         case oversizedDocument = "oversized-document"
@@ -53,7 +53,7 @@ public struct BatchAccumulator: Sendable {
 
     /// The earliest instant at which ``tick(now:)`` will seal a batch by age, or `nil` when no batch is open.
     public var nextDeadline: ContinuousClock.Instant? {
-        openBatches.batches.lazy.map(\.openedAt).min().map { $0 + limits.maximumWait }
+        openBatches.batches.lazy.compactMap(\.dueAt).min()
     }
 
     /// Adds one event to the open batch of its target.
@@ -63,17 +63,30 @@ public struct BatchAccumulator: Sendable {
     ///   - encodedSize: The bytes the event's operation adds to the request body as it will be sent, separator
     ///     included. Give the larger of its bulk:mWrite and bulk:import encodings: the batch's kind is known only
     ///     when it is sealed.
-    ///   - now: The current instant; a new batch starts its age here.
+    ///   - now: The current instant.
+    ///   - age: How long ago the event was produced (its Kafka timestamp against the wall clock), when known.
     /// - Returns: The batches sealed by this event: the previous batch of the target when the event would push it
     ///   past the byte limit, and the event's batch when it reaches a limit.
-    public mutating func append(_ event: DocumentEvent, encodedSize: Int, now: ContinuousClock.Instant) -> [Action] {
+    ///
+    /// An event's batch is due ``BatchLimits/maximumWait`` after the event was produced, so that an event reaches
+    /// Kuzzle about `maximumWait` after its producer sent it rather than `maximumWait` after the bridge fetched it.
+    /// The wait left is kept between a quarter of `maximumWait` and `maximumWait`: an event that arrives old (a
+    /// backlog, or a producer clock behind the bridge's) still leaves its batch a moment to fill, rather than sealing
+    /// a batch at every tick. A producer clock ahead only makes the age 0.
+    public mutating func append(
+        _ event: DocumentEvent,
+        encodedSize: Int,
+        now: ContinuousClock.Instant,
+        age: Duration = .zero
+    ) -> [Action] {
+        let dueAt = now + max(limits.maximumWait - max(age, .zero), limits.maximumWait / 4)
         let size = max(0, encodedSize)
         let key = event.target
         var actions: [Action] = []
         if requestOverhead + size > limits.maximumBytes {
             if let previous = openBatches.removeValue(forKey: key) { actions.append(.seal(previous, reason: .bytes)) }
             var single = makeBatch(for: key, now: now)
-            single.add(event, encodedSize: size)
+            single.add(event, encodedSize: size, dueAt: dueAt)
             actions.append(.seal(single, reason: .oversizedDocument))
             return actions
         }
@@ -86,7 +99,7 @@ public struct BatchAccumulator: Sendable {
         }
         let open = position ?? openBatches.insert(makeBatch(for: key, now: now))
         // Mutated in place in the array: the batch stays uniquely referenced (no copy of its arrays on append).
-        openBatches.batches[open].add(event, encodedSize: size)
+        openBatches.batches[open].add(event, encodedSize: size, dueAt: dueAt)
         if openBatches.batches[open].documentCount >= limits.maximumDocuments {
             actions.append(.seal(openBatches.remove(at: open), reason: .documents))
         } else if openBatches.batches[open].encodedBytes >= limits.maximumBytes {
@@ -95,10 +108,9 @@ public struct BatchAccumulator: Sendable {
         return actions
     }
 
-    /// Seals every batch whose first event has waited ``BatchLimits/maximumWait`` at `now`, oldest first.
+    /// Seals every batch that is due at `now` (an event of it has waited ``BatchLimits/maximumWait``), oldest first.
     public mutating func tick(now: ContinuousClock.Instant) -> [Action] {
-        let maximumWait = limits.maximumWait
-        return sealBatches(reason: .age) { now >= $0.openedAt + maximumWait }
+        sealBatches(reason: .age) { batch in batch.dueAt.map { now >= $0 } ?? false }
     }
 
     /// Seals every open batch, oldest first (shutdown, or any full flush).

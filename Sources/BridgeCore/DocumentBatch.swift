@@ -24,8 +24,11 @@ public struct DocumentBatch: Sendable, Identifiable {
     public let id: ID
     /// The index and collection every operation of the batch writes to.
     public let target: DocumentTarget
-    /// When the batch's first event was appended (its age is measured from here).
+    /// When the batch's first event was appended.
     public let openedAt: ContinuousClock.Instant
+    /// When the batch must be sealed by age: the earliest of its events' deadlines (see
+    /// ``BatchAccumulator/append(_:encodedSize:now:age:)``). `nil` until the first event is added.
+    public private(set) var dueAt: ContinuousClock.Instant?
     /// The operations to send, in offset order per document id.
     public private(set) var operations: [DocumentEvent] = []
     /// The encoded size the caller gave for each operation, by position.
@@ -116,7 +119,8 @@ public struct DocumentBatch: Sendable, Identifiable {
 
     /// Adds an event: a `write` that follows a `write` of the same id replaces it in place (same end state, one
     /// document fewer); anything else is appended.
-    mutating func add(_ event: DocumentEvent, encodedSize: Int) {
+    mutating func add(_ event: DocumentEvent, encodedSize: Int, dueAt eventDueAt: ContinuousClock.Instant? = nil) {
+        if let eventDueAt, dueAt.map({ eventDueAt < $0 }) ?? true { dueAt = eventDueAt }
         sources.append(event.source)
         // One hash of the id: record the new position, then put the old one back if the event replaces it.
         if let previous = lastPositionByID.updateValue(operations.count, forKey: event.id),

@@ -32,7 +32,8 @@ public struct BatchLimits: Sendable, Equatable {
     /// Seal before the request body, as it will be sent, would exceed this many bytes. Default: 900 KiB,
     /// below Kuzzle's default `server.maxRequestSize` of 1 MiB.
     public var maximumBytes: Int
-    /// Seal a batch once its oldest event has waited this long. Default: 200 ms.
+    /// Seal a batch once its oldest event has waited this long since it was produced (its Kafka timestamp), but
+    /// always leave a new batch at least a quarter of it to fill. Default: 200 ms.
     public var maximumWait: Duration
 
     /// Creates batch limits.

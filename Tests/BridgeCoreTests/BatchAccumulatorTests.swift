@@ -69,6 +69,48 @@ import Testing
         #expect(accumulator.nextDeadline == nil)
     }
 
+    @Test func aBatchIsDueMaximumWaitAfterItsOldestEventWasProduced() {
+        var accumulator = BatchAccumulator(limits: BatchLimits(maximumWait: .milliseconds(200)))
+        // Produced 150 ms before it arrived: 50 ms left.
+        _ = accumulator.append(Fixture.event("a", offset: 1), encodedSize: 10, now: start, age: .milliseconds(150))
+        #expect(accumulator.nextDeadline == start + .milliseconds(50))
+        #expect(accumulator.tick(now: start + .milliseconds(49)).isEmpty)
+        #expect(sealed(accumulator.tick(now: start + .milliseconds(50))).map(\.1) == [.age])
+
+        // A later, older event brings the batch's deadline forward; a younger one never pushes it back.
+        _ = accumulator.append(Fixture.event("b", offset: 2), encodedSize: 10, now: start, age: .milliseconds(10))
+        _ = accumulator.append(
+            Fixture.event("c", offset: 3),
+            encodedSize: 10,
+            now: start + .milliseconds(20),
+            age: .milliseconds(120)
+        )
+        #expect(accumulator.nextDeadline == start + .milliseconds(100))
+        _ = accumulator.append(Fixture.event("d", offset: 4), encodedSize: 10, now: start + .milliseconds(30))
+        #expect(accumulator.nextDeadline == start + .milliseconds(100))
+    }
+
+    @Test func anEventThatArrivesOldOrFromAClockAheadKeepsTheWaitBetweenAQuarterAndTheWhole() {
+        var accumulator = BatchAccumulator(limits: BatchLimits(maximumWait: .milliseconds(200)))
+        // A backlog: produced 5 s ago. The batch still gets a quarter of max_wait to fill.
+        _ = accumulator.append(
+            Fixture.event("a", target: shop, offset: 1),
+            encodedSize: 10,
+            now: start,
+            age: .seconds(5)
+        )
+        #expect(accumulator.nextDeadline == start + .milliseconds(50))
+        _ = accumulator.tick(now: start + .milliseconds(50))
+        // A producer clock 1 s ahead of ours: a negative age counts as 0.
+        _ = accumulator.append(
+            Fixture.event("b", target: other, offset: 2),
+            encodedSize: 10,
+            now: start,
+            age: .seconds(-1)
+        )
+        #expect(accumulator.nextDeadline == start + .milliseconds(200))
+    }
+
     @Test func eventsAreGroupedPerIndexAndCollection() {
         var accumulator = BatchAccumulator(limits: BatchLimits())
         _ = accumulator.append(Fixture.event("a", target: shop, offset: 1), encodedSize: 10, now: start)

@@ -1,4 +1,5 @@
 import BridgeCore
+import Foundation
 import Kuzzle
 import Logging
 import RdKafka
@@ -6,9 +7,12 @@ import RdKafka
 extension BridgePipeline {
     /// Takes one record: checks it in with the tracker, routes it by a cheap scan, and adds it to its batch.
     /// A record that cannot become a document operation goes to the dead-letter topic (or halts its partition).
+    /// - Parameter wallClockMilliseconds: The wall clock (Unix ms) when the record's event came in, to tell its age
+    ///   from its Kafka timestamp (a batch is due `batching.max_wait` after its oldest event was produced).
     func intake(
         _ record: KafkaRecord,
         now: ContinuousClock.Instant,
+        wallClockMilliseconds: Int64,
         group: inout ThrowingDiscardingTaskGroup<any Error>
     ) {
         let partition = TopicPartition(topic: record.topic, partition: record.partition)
@@ -42,9 +46,15 @@ extension BridgePipeline {
             )
             return
         }
-        for action in accumulator.append(event, encodedSize: size, now: now) {
+        let age = record.timestamp.map { Duration.milliseconds(wallClockMilliseconds - $0) } ?? .zero
+        for action in accumulator.append(event, encodedSize: size, now: now, age: age) {
             enqueue(action, group: &group)
         }
+    }
+
+    /// The wall clock in milliseconds since the Unix epoch (Kafka timestamps use it).
+    static func wallClockMilliseconds() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded())
     }
 
     /// Memory a record holds besides its key and value, for the byte budget: the event, its record copy, its place
