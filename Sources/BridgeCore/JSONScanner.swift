@@ -177,6 +177,9 @@ struct JSONScanner {
     // MARK: - Strings
 
     /// Moves past one JSON string starting at ``position`` (its opening quote), validating it.
+    ///
+    /// A plain ASCII byte starts a run that ``JSONPlainRun`` crosses eight bytes at a time; every other byte is
+    /// checked here, one at a time.
     mutating func scanString() throws(JSONScanError) -> JSONStringToken {
         position += 1  // opening quote
         let start = position
@@ -193,7 +196,7 @@ struct JSONScanner {
             } else if byte < 0x20 {
                 throw error("control character in a string")
             } else if byte < 0x80 {
-                position += 1
+                position = JSONPlainRun.end(in: bytes, from: position + 1)
             } else {
                 try skipUTF8Sequence()
             }

@@ -11,8 +11,8 @@ struct JSONScanError: Error, Sendable, Hashable, CustomStringConvertible {
 /// A forward-only reader over JSON bytes that decodes only what it is asked for and skips the rest.
 ///
 /// Kuzzle's success answers echo every document's `_source`; the client never needs them, so they are skipped
-/// byte by byte (bracket depth, string aware) without building any value. The scanner borrows its bytes: use it
-/// only inside the `withUnsafeBytes` closure that produced them.
+/// (bracket depth, string aware; string content eight bytes at a time where it can) without building any value.
+/// The scanner borrows its bytes: use it only inside the `withUnsafeBytes` closure that produced them.
 struct JSONScanner {
     /// The borrowed bytes.
     let bytes: UnsafeRawBufferPointer
@@ -73,6 +73,8 @@ struct JSONScanner {
     // MARK: - Strings
 
     /// Reads a string token; returns the range of its raw content (between the quotes) and whether it has escapes.
+    ///
+    /// A byte other than `"` and `\` starts a run that ``JSONPlainRun`` crosses eight bytes at a time.
     mutating func readStringToken() throws(JSONScanError) -> (content: Range<Int>, hasEscapes: Bool) {
         try expect(UInt8(ascii: "\""))
         let start = position
@@ -88,7 +90,7 @@ struct JSONScanner {
                 hasEscapes = true
                 position += 2
             } else {
-                position += 1
+                position = JSONPlainRun.end(in: bytes, from: position + 1)
             }
         }
         throw error("unterminated string")
