@@ -74,7 +74,7 @@ public struct BatchAccumulator: Sendable {
     /// backlog, or a producer clock behind the bridge's) still leaves its batch a moment to fill, rather than sealing
     /// a batch at every tick. A producer clock ahead only makes the age 0.
     public mutating func append(
-        _ event: DocumentEvent,
+        _ event: consuming DocumentEvent,
         encodedSize: Int,
         now: ContinuousClock.Instant,
         age: Duration = .zero
@@ -190,6 +190,7 @@ struct OpenBatches: Sendable {
     /// The position of the open batch of `target`, if any.
     func position(of target: DocumentTarget) -> Int? {
         guard batches.count <= Self.scanLimit else { return positionByTarget[target] }
-        return batches.firstIndex { $0.target == target }
+        for position in batches.indices where batches[position].target == target { return position }
+        return nil
     }
 }

@@ -119,7 +119,11 @@ public struct DocumentBatch: Sendable, Identifiable {
 
     /// Adds an event: a `write` that follows a `write` of the same id replaces it in place (same end state, one
     /// document fewer); anything else is appended.
-    mutating func add(_ event: DocumentEvent, encodedSize: Int, dueAt eventDueAt: ContinuousClock.Instant? = nil) {
+    mutating func add(
+        _ event: consuming DocumentEvent,
+        encodedSize: Int,
+        dueAt eventDueAt: ContinuousClock.Instant? = nil
+    ) {
         if let eventDueAt, dueAt.map({ eventDueAt < $0 }) ?? true { dueAt = eventDueAt }
         sources.append(event.source)
         // One hash of the id: record the new position, then put the old one back if the event replaces it.
@@ -137,10 +141,10 @@ public struct DocumentBatch: Sendable, Identifiable {
             // doubling (resizing it was a visible share of the per-event cost).
             lastPositionByID.reserveCapacity(expectedDocuments)
         }
+        if event.action != .write { isCreateOrReplaceOnly = false }
         operations.append(event)
         operationSizes.append(encodedSize)
         encodedBytes += encodedSize
-        if event.action != .write { isCreateOrReplaceOnly = false }
     }
 
     private func replaceablePosition(for event: DocumentEvent) -> Int? {
