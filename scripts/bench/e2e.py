@@ -10,7 +10,8 @@ Phases, all against tansu memory:// (behind tagshim) and the release kuzzle-stan
      daemon CPU (utime+stime from /proc at the end), peak RSS (VmHWM);
   4. latency at a fixed lower rate (default 10% of the measured peak): a paced generator feeds kcat -P; each event's
      `_id` carries its send time (epoch ms, taken when the line is handed to kcat); the stand-in's write log gives the
-     epoch ms at which it stored that id (just before it answers the bulk request); latency = stored - sent;
+     epoch ms at which it stored that id (just before it answers the bulk request); latency = stored - sent; then the
+     floor: the same pacing with a kcat group consumer alone (send -> line read from kcat);
   5. with --stall: the stand-in holds every request unanswered for 60 s while a fresh daemon faces N waiting
      events; reports that daemon's peak RSS.
 Prints one table. Every number is measured on this machine; nothing is asserted.
@@ -233,7 +234,7 @@ def kcat_floor():
     return got, got / max(1e-9, last - first), cpu
 
 
-def paced_produce(rate, seconds):
+def paced_produce(rate, seconds, prefix="lat"):
     """Feeds kcat -P at `rate` events/s; each id carries the epoch ms at which its line was handed to kcat."""
     # linger.ms=5: with 1 ms, tansu behind the Python shim could not keep up with ~1,000 tiny produce requests per
     # second, and even kcat's own consume latency grew without bound (p50 18 ms to 570 ms within 5 s at 10k/s).
@@ -247,7 +248,7 @@ def paced_produce(rate, seconds):
         due = min(total, int((time.monotonic() - start) * rate))
         if due > sent:
             now_ms = int(time.time() * 1000)
-            lines = "".join(event_line(i, pad, f"lat-{now_ms}-{i}", COLLECTIONS[i % 3], now_ms) for i in range(sent, due))
+            lines = "".join(event_line(i, pad, f"{prefix}-{now_ms}-{i}", COLLECTIONS[i % 3], now_ms) for i in range(sent, due))
             proc.stdin.write(lines.encode())
             proc.stdin.flush()
             sent = due
@@ -274,7 +275,7 @@ class FloorLatency:
             now = int(time.time() * 1000)
             self.seen += 1
             key = line.decode(errors="replace").strip()
-            if key.startswith("lat-"):
+            if key.startswith("flr-"):
                 self.latencies.append(now - int(key.split("-")[1]))
 
     def caught_up(self, n):
@@ -327,12 +328,8 @@ def main():
     log(f"daemon: {rate:,.0f} docs/s over {span:.2f} s, {cpu:.2f} s CPU, VmHWM {hwm:.1f} MiB")
 
     lat_rate = args.latency_rate or max(100, int(rate * args.latency_fraction))
-    floor = FloorLatency()
-    deadline = time.time() + 120
-    while not floor.caught_up(N) and time.time() < deadline:
-        time.sleep(0.2)
     http("POST", f"{base}/_standin/write-log", b"")
-    log(f"latency: pacing {lat_rate}/s for {args.latency_seconds:.0f} s (kcat consuming beside the daemon)")
+    log(f"latency: pacing {lat_rate}/s for {args.latency_seconds:.0f} s into the daemon")
     sent = paced_produce(lat_rate, args.latency_seconds)
     wait_written(base, N + sent, daemon, timeout=120)
     lines = http("GET", f"{base}/_standin/write-log").decode().splitlines()
@@ -343,12 +340,22 @@ def main():
         doc_id, at = line.split(" ")
         if doc_id.startswith("lat-"):
             lat.append(int(at) - int(doc_id.split("-")[1]))
-    time.sleep(1)
-    floor_lat = floor.stop()
-    results["floor_latency"] = (len(floor_lat), percentile(floor_lat, 0.5), percentile(floor_lat, 0.99))
     hwm = proc_hwm_mib(daemon.pid)
     results["latency"] = (lat_rate, len(lat), percentile(lat, 0.5), percentile(lat, 0.99), max(lat or [0]))
     stop(daemon)
+
+    # The floor, alone as the daemon was: kcat consuming the same kind of paced events (produce -> broker -> fetch).
+    floor = FloorLatency()
+    deadline = time.time() + 120
+    while not floor.caught_up(N + sent) and time.time() < deadline:
+        time.sleep(0.2)
+    log(f"latency floor: pacing {lat_rate}/s for {args.latency_seconds:.0f} s into kcat alone")
+    floor_sent = paced_produce(lat_rate, args.latency_seconds, prefix="flr")
+    deadline = time.time() + 60
+    while not floor.caught_up(N + sent + floor_sent) and time.time() < deadline:
+        time.sleep(0.2)
+    floor_lat = floor.stop()
+    results["floor_latency"] = (len(floor_lat), percentile(floor_lat, 0.5), percentile(floor_lat, 0.99))
 
     if args.stall:
         http("POST", f"{base}/_standin/reset", b"")
@@ -382,7 +389,7 @@ def main():
         (f"latency at {lat_rate}/s ({args.latency_fraction:.0%} of peak)",
          f"p50 {results['latency'][2]} ms, p99 {results['latency'][3]} ms",
          f"max {results['latency'][4]} ms, {results['latency'][1]} docs; target p99 <= {MAX_WAIT_MS + 50} ms"),
-        ("  same events, kcat beside it (floor)",
+        ("  same pacing, kcat alone (floor)",
          f"p50 {results['floor_latency'][1]} ms, p99 {results['floor_latency'][2]} ms",
          f"{results['floor_latency'][0]} msgs; produced by kcat -P with linger.ms={PRODUCE_LINGER_MS}"),
     ]
