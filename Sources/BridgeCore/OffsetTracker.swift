@@ -151,7 +151,10 @@ public struct OffsetTracker: Sendable {
     }
 
     /// Reports every source of a finished batch as acknowledged by Kuzzle (each with its own epoch).
-    public mutating func completed(_ sources: some Sequence<EventSource>) -> [Action] {
+    ///
+    /// Takes an array, not a generic sequence: called from another module, a generic one ran unspecialized and
+    /// allocated for every source.
+    public mutating func completed(_ sources: [EventSource]) -> [Action] {
         var released = 0
         // Sources come in runs of one partition: its state is moved out of the dictionary once per run.
         var current: (partition: TopicPartition, state: PartitionOffsets?)?

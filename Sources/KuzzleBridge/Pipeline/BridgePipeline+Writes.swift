@@ -22,8 +22,12 @@ extension BridgePipeline {
         if report.isFinished {
             // Every source of the batch is done (replaced writes included), except the refused documents, which are
             // done only once dead-lettered.
-            let refused = Set(report.rejections.map { batch.operations[$0.position].source })
-            perform(tracker.completed(batch.sources.lazy.filter { !refused.contains($0) }), group: &group)
+            if report.rejections.isEmpty {
+                perform(tracker.completed(batch.sources), group: &group)
+            } else {
+                let refused = Set(report.rejections.map { batch.operations[$0.position].source })
+                perform(tracker.completed(batch.sources.filter { !refused.contains($0) }), group: &group)
+            }
             for rejection in report.rejections {
                 let event = batch.operations[rejection.position]
                 logRejection(event, rejection, halting: report.haltReason)
