@@ -17,7 +17,7 @@ import Synchronization
 ///
 /// Why not hold polling instead: a consumer that stops polling lets librdkafka's pre-fetch queue reach
 /// `queued.max.messages.kbytes`, and 2.0.2 then backs off fetching for a whole second (`fetch.queue.backoff.ms`, which
-/// shortens it, came in 2.1). Pausing costs at most one re-fetched response per partition.
+/// shortens it, came in 2.2). Pausing costs at most one re-fetched response per partition.
 final class PartitionPauses: Sendable {
     private struct State {
         /// Paused by the layer above (``KafkaConsumer/pause(_:)``), until it resumes them.

@@ -30,6 +30,27 @@ enum Harness {
         return configuration
     }
 
+    /// The prelude of most tests: a new 4-partition topic named after `prefix` with `count` records produced, and a
+    /// consumer configuration for a new group on it.
+    static func topicWithRecords(
+        _ count: Int,
+        named prefix: String,
+        on broker: TestBroker,
+        strategy: KafkaConsumerConfiguration.AssignmentStrategy = .range
+    ) async throws -> (bootstrap: String, topic: String, configuration: KafkaConsumerConfiguration) {
+        let bootstrap = try broker.bootstrap()
+        let topic = uniqueName(prefix)
+        try await createTopic(topic, on: broker)
+        try await produce(count, to: topic, bootstrap: bootstrap)
+        let configuration = consumerConfiguration(
+            bootstrap: bootstrap,
+            topic: topic,
+            group: uniqueName("g"),
+            strategy: strategy
+        )
+        return (bootstrap, topic, configuration)
+    }
+
     /// Creates a 4-partition topic (mock: through the control FIFO; tansu: auto-created by a first produce).
     static func createTopic(_ topic: String, on broker: TestBroker) async throws {
         if broker == .mock { try MockControl.send("topic \(topic) 4 1") }

@@ -75,16 +75,12 @@ extension RdKafkaIntegrationTests {
         arguments: TestBroker.selected
     )
     func cooperativeCloseBeforeFirstAssignment(broker: TestBroker) async throws {
-        let bootstrap = try broker.bootstrap()
-        let topic = Harness.uniqueName("coop")
-        try await Harness.createTopic(topic, on: broker)
-        try await Harness.produce(1, to: topic, bootstrap: bootstrap)
-        let configuration = Harness.consumerConfiguration(
-            bootstrap: bootstrap,
-            topic: topic,
-            group: Harness.uniqueName("g"),
+        let configuration = try await Harness.topicWithRecords(
+            1,
+            named: "coop",
+            on: broker,
             strategy: .cooperativeSticky
-        )
+        ).configuration
         let consumer = try KafkaConsumer(configuration: configuration, logger: Harness.logger)
         let collector = EventCollector(consumer: consumer)
         try consumer.start()

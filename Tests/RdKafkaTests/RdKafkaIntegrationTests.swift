@@ -89,15 +89,7 @@ struct RdKafkaIntegrationTests {
         arguments: TestBroker.selected
     )
     func twoMembersSplitAndRecover(broker: TestBroker) async throws {
-        let bootstrap = try broker.bootstrap()
-        let topic = Harness.uniqueName("split")
-        try await Harness.createTopic(topic, on: broker)
-        try await Harness.produce(8, to: topic, bootstrap: bootstrap)
-        let configuration = Harness.consumerConfiguration(
-            bootstrap: bootstrap,
-            topic: topic,
-            group: Harness.uniqueName("g")
-        )
+        let configuration = try await Harness.topicWithRecords(8, named: "split", on: broker).configuration
 
         let first = try KafkaConsumer(configuration: configuration, logger: Harness.logger)
         let firstCollector = EventCollector(consumer: first, commit: .syncPerBatch)
@@ -127,15 +119,7 @@ struct RdKafkaIntegrationTests {
         arguments: TestBroker.selected
     )
     func handoffBoundPausesFetchingUntilRecordsAreTaken(broker: TestBroker) async throws {
-        let bootstrap = try broker.bootstrap()
-        let topic = Harness.uniqueName("handoff")
-        try await Harness.createTopic(topic, on: broker)
-        try await Harness.produce(60, to: topic, bootstrap: bootstrap)
-        var configuration = Harness.consumerConfiguration(
-            bootstrap: bootstrap,
-            topic: topic,
-            group: Harness.uniqueName("g")
-        )
+        var configuration = try await Harness.topicWithRecords(60, named: "handoff", on: broker).configuration
         configuration.maximumHandoffBytes = 200
         configuration.maximumRecordsPerEvent = 1
         configuration.statisticsInterval = .milliseconds(300)
@@ -168,15 +152,8 @@ struct RdKafkaIntegrationTests {
         arguments: TestBroker.selected
     )
     func pauseAndResume(broker: TestBroker) async throws {
-        let bootstrap = try broker.bootstrap()
-        let topic = Harness.uniqueName("pause")
-        try await Harness.createTopic(topic, on: broker)
-        try await Harness.produce(20, to: topic, bootstrap: bootstrap)
-        var configuration = Harness.consumerConfiguration(
-            bootstrap: bootstrap,
-            topic: topic,
-            group: Harness.uniqueName("g")
-        )
+        let (bootstrap, topic, prepared) = try await Harness.topicWithRecords(20, named: "pause", on: broker)
+        var configuration = prepared
         configuration.statisticsInterval = .milliseconds(300)
         let consumer = try KafkaConsumer(configuration: configuration, logger: Harness.logger)
         let collector = EventCollector(consumer: consumer)
@@ -205,15 +182,7 @@ struct RdKafkaIntegrationTests {
         arguments: TestBroker.selected
     )
     func pauseDoesNotOutliveTheAssignment(broker: TestBroker) async throws {
-        let bootstrap = try broker.bootstrap()
-        let topic = Harness.uniqueName("repause")
-        try await Harness.createTopic(topic, on: broker)
-        try await Harness.produce(8, to: topic, bootstrap: bootstrap)
-        let configuration = Harness.consumerConfiguration(
-            bootstrap: bootstrap,
-            topic: topic,
-            group: Harness.uniqueName("g")
-        )
+        let (bootstrap, topic, configuration) = try await Harness.topicWithRecords(8, named: "repause", on: broker)
         let first = try KafkaConsumer(configuration: configuration, logger: Harness.logger)
         let firstCollector = EventCollector(consumer: first, commit: .syncPerBatch)
         try first.start()
