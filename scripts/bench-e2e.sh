@@ -8,6 +8,9 @@
 #   --gzip       the daemon sends gzip-compressed request bodies (kuzzle.gzip: true; off by default)
 #   --route R    writer.route (default mWrite)
 #   --stall      also: the stand-in stops answering for 60 s while a fresh daemon faces N events; peak RSS
+#   --profile    record the daemon's throughput phase with `perf record -g` (.run/perf-daemon.data)
+#   --kafka-property KEY=VALUE   an extra librdkafka property for the daemon (repeatable)
+#   --latency-rate N             events/s for the latency phases (default: 10% of the measured peak)
 # Brokers are left running (scripts/brokers.sh stop); scratch files go to .run/.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

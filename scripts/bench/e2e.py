@@ -259,7 +259,8 @@ def paced_produce(rate, seconds, prefix="lat"):
 
 
 class FloorLatency:
-    """kcat consuming the paced events in its own group while the daemon does: the broker path's own latency."""
+    """kcat consuming paced events (keys `flr-…`) in its own group, alone, after the daemon's phase: the latency of the
+    broker path itself (send -> line read from kcat), the floor for the daemon's figure."""
 
     def __init__(self):
         cmd = ["kcat", "-C", "-b", BS, "-G", f"kcat-lat-{STAMP}", "-X", "auto.offset.reset=earliest",
