@@ -91,18 +91,20 @@ public struct BatchAccumulator: Sendable {
             return actions
         }
         var position = openBatches.position(of: key)
+        // The open batch is only ever touched through mutating calls on the array element: a read such as
+        // `batches[i].documentCount` copied the whole batch (retaining and releasing each of its arrays).
         if let full = position,
-            openBatches.batches[full].encodedBytes(adding: event, encodedSize: size) > limits.maximumBytes
+            openBatches.batches[full].encodedBytesAdding(event, encodedSize: size) > limits.maximumBytes
         {
             actions.append(.seal(openBatches.remove(at: full), reason: .bytes))
             position = nil
         }
         let open = position ?? openBatches.insert(makeBatch(for: key, now: now))
         // Mutated in place in the array: the batch stays uniquely referenced (no copy of its arrays on append).
-        openBatches.batches[open].add(event, encodedSize: size, dueAt: dueAt)
-        if openBatches.batches[open].documentCount >= limits.maximumDocuments {
+        let (documents, bytes) = openBatches.batches[open].add(event, encodedSize: size, dueAt: dueAt)
+        if documents >= limits.maximumDocuments {
             actions.append(.seal(openBatches.remove(at: open), reason: .documents))
-        } else if openBatches.batches[open].encodedBytes >= limits.maximumBytes {
+        } else if bytes >= limits.maximumBytes {
             actions.append(.seal(openBatches.remove(at: open), reason: .bytes))
         }
         return actions

@@ -109,7 +109,7 @@ public struct DocumentBatch: Sendable, Identifiable {
         }
     }
 
-    /// The encoded size the batch would have after ``add(_:encodedSize:)``.
+    /// The encoded size the batch would have after ``add(_:encodedSize:dueAt:)``.
     func encodedBytes(adding event: DocumentEvent, encodedSize: Int) -> Int {
         if let position = replaceablePosition(for: event) {
             return encodedBytes - operationSizes[position] + encodedSize
@@ -117,13 +117,22 @@ public struct DocumentBatch: Sendable, Identifiable {
         return encodedBytes + encodedSize
     }
 
+    /// ``encodedBytes(adding:encodedSize:)`` for a batch held in an array: declared `mutating` (it changes nothing)
+    /// so that `batches[i].encodedBytesAdding(…)` accesses the element in place instead of copying it.
+    mutating func encodedBytesAdding(_ event: borrowing DocumentEvent, encodedSize: Int) -> Int {
+        encodedBytes(adding: event, encodedSize: encodedSize)
+    }
+
     /// Adds an event: a `write` that follows a `write` of the same id replaces it in place (same end state, one
     /// document fewer); anything else is appended.
+    /// - Returns: The batch's document count and encoded bytes afterwards (read here, a caller holding the batch in an
+    ///   array need not copy it to read them).
+    @discardableResult
     mutating func add(
         _ event: consuming DocumentEvent,
         encodedSize: Int,
         dueAt eventDueAt: ContinuousClock.Instant? = nil
-    ) {
+    ) -> (documents: Int, encodedBytes: Int) {
         if let eventDueAt, dueAt.map({ eventDueAt < $0 }) ?? true { dueAt = eventDueAt }
         sources.append(event.source)
         // One hash of the id: record the new position, then put the old one back if the event replaces it.
@@ -134,7 +143,7 @@ public struct DocumentBatch: Sendable, Identifiable {
             encodedBytes += encodedSize - operationSizes[previous]
             operations[previous] = event
             operationSizes[previous] = encodedSize
-            return
+            return (operations.count, encodedBytes)
         }
         if operations.count == Self.growthCheckpoint, expectedDocuments > operations.count {
             // A batch that got this far will likely fill up: size the id map once rather than rehash it at every
@@ -145,6 +154,7 @@ public struct DocumentBatch: Sendable, Identifiable {
         operations.append(event)
         operationSizes.append(encodedSize)
         encodedBytes += encodedSize
+        return (operations.count, encodedBytes)
     }
 
     private func replaceablePosition(for event: DocumentEvent) -> Int? {

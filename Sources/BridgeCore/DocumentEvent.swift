@@ -72,22 +72,9 @@ public struct DocumentEvent: Sendable, Equatable {
     /// that a document Kuzzle refuses can be dead-lettered with its original key, value and headers.
     public var record: SourceRecord?
 
-    /// Creates an event.
-    public init(
-        source: EventSource,
-        target: DocumentTarget,
-        id: String,
-        action: DocumentAction,
-        body: ArraySlice<UInt8>?,
-        record: SourceRecord? = nil
-    ) {
-        self.record = record
-        self.source = source
-        self.target = target
-        self.id = id
-        self.action = action
-        self.body = body
-    }
+    // No explicit initializer: the synthesized memberwise one (internal: events are made by ``EventRouter``) lets
+    // the optimizer build an event in place, where an explicit `init` made it copy and destroy every new event
+    // (ten retains and releases per record).
 
     /// The document's index.
     public var index: String { target.index }

@@ -25,6 +25,9 @@ struct HeaderOverrides {
     var id: String?
     var action: String?
 
+    /// No overrides (a record without headers).
+    init() {}
+
     init(_ headers: [SourceRecord.Header]) throws(RoutingProblem) {
         for header in headers {
             guard header.name.utf8.count >= 9, header.name.hasPrefix("kuzzle-"), let bytes = header.value else {

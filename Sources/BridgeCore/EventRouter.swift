@@ -55,6 +55,58 @@ public struct EventRouter: Sendable {
     /// - Throws: An ``EventDecodingError`` naming the record, the field and the reason.
     public func route(_ record: SourceRecord, routing: TopicRouting) throws(EventDecodingError) -> DocumentEvent {
         do {
+            return try route(taking: record, routing: routing)
+        } catch {
+            throw error.error
+        }
+    }
+
+    /// Decodes one record into a document event, moving the record into the event (no copy of its key, value or
+    /// headers: the per-record path of the pipeline).
+    ///
+    /// - Returns: The event, which holds the record.
+    /// - Throws: ``UnroutableRecord``: the decoding error together with the record (for the dead-letter topic).
+    public func route(
+        taking record: consuming SourceRecord,
+        routing: TopicRouting
+    ) throws(UnroutableRecord) -> DocumentEvent {
+        let route: Route
+        do {
+            route = try resolve(record, routing: routing)
+        } catch {
+            throw UnroutableRecord(error: error, record: record)
+        }
+        var body: ArraySlice<UInt8>?
+        if let range = route.body, let value = record.value { body = value[range] }
+        return DocumentEvent(
+            source: record.source,
+            target: route.target,
+            id: route.id,
+            action: route.action,
+            body: body,
+            record: consume record
+        )
+    }
+
+    /// A record ``route(taking:routing:)`` could not route, handed back with the reason.
+    public struct UnroutableRecord: Error, Sendable {
+        /// Why the record cannot be routed.
+        public var error: EventDecodingError
+        /// The record.
+        public var record: SourceRecord
+    }
+
+    /// Where a record goes, as decoded from it: what ``DocumentEvent`` needs besides the record.
+    struct Route {
+        var target: DocumentTarget
+        var id: String
+        var action: DocumentAction
+        /// The body's position in the record's value (`nil` for a delete).
+        var body: Range<Int>?
+    }
+
+    private func resolve(_ record: borrowing SourceRecord, routing: TopicRouting) throws(EventDecodingError) -> Route {
+        do {
             return try decode(record, routing: routing)
         } catch {
             throw EventDecodingError(
@@ -69,8 +121,8 @@ public struct EventRouter: Sendable {
 
     // MARK: - Decoding
 
-    private func decode(_ record: SourceRecord, routing: TopicRouting) throws(RoutingProblem) -> DocumentEvent {
-        let overrides = try HeaderOverrides(record.headers)
+    private func decode(_ record: borrowing SourceRecord, routing: TopicRouting) throws(RoutingProblem) -> Route {
+        let overrides = record.headers.isEmpty ? HeaderOverrides() : try HeaderOverrides(record.headers)
         var fields = EnvelopeFields()
         if let value = record.value {
             fields = try scan(value, format: routing.format)
@@ -101,7 +153,7 @@ public struct EventRouter: Sendable {
             action = record.value == nil ? .delete : .write
         }
 
-        let body: ArraySlice<UInt8>?
+        let body: Range<Int>?
         if action == .delete {
             body = nil
         } else if let value = record.value {
@@ -111,20 +163,13 @@ public struct EventRouter: Sendable {
             guard value[range.lowerBound] == UInt8(ascii: "{") else {
                 throw RoutingProblem(.notAnObject, "body", "the body must be a JSON object", position: range.lowerBound)
             }
-            body = value[range]
+            body = range
         } else {
             throw RoutingProblem(.missingField, "value", "a tombstone can only delete, but the action is \(action)")
         }
 
         let id = try resolveID(record, overrides: overrides, envelopeID: fields.id, action: action)
-        return DocumentEvent(
-            source: record.source,
-            target: DocumentTarget(index: index, collection: collection),
-            id: id,
-            action: action,
-            body: body,
-            record: record
-        )
+        return Route(target: DocumentTarget(index: index, collection: collection), id: id, action: action, body: body)
     }
 
     private func resolveName(
@@ -142,7 +187,7 @@ public struct EventRouter: Sendable {
     }
 
     private func resolveID(
-        _ record: SourceRecord,
+        _ record: borrowing SourceRecord,
         overrides: HeaderOverrides,
         envelopeID: String?,
         action: DocumentAction

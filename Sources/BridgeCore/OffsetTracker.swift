@@ -156,22 +156,27 @@ public struct OffsetTracker: Sendable {
     /// allocated for every source.
     public mutating func completed(_ sources: [EventSource]) -> [Action] {
         var released = 0
-        // Sources come in runs of one partition: its state is moved out of the dictionary once per run.
-        var current: (partition: TopicPartition, state: PartitionOffsets?)?
-        for source in sources {
-            if let run = current, run.partition.partition != source.partition || run.partition.topic != source.topic {
-                if let state = run.state { partitions[run.partition] = state }
-                current = nil
+        // Sources come in runs of one partition: its state is moved out of the dictionary once per run. (The run is
+        // kept in two plain variables: testing an optional tuple with `if let` copied the state at every source.)
+        var runPartition: TopicPartition?
+        var runState: PartitionOffsets?
+        for index in sources.indices {
+            let source = sources[index]
+            if let partition = runPartition, partition.partition != source.partition || partition.topic != source.topic
+            {
+                if let state = runState.take() { partitions[partition] = state }
+                runPartition = nil
             }
-            if current == nil {
+            if runPartition == nil {
                 let partition = source.topicPartition
-                current = (partition, partitions.removeValue(forKey: partition))
+                runState = partitions.removeValue(forKey: partition)
+                runPartition = partition
             }
-            if current?.state?.epoch == source.epoch {
-                released += current?.state?.settle(source.offset, as: .done) ?? 0
+            if runState?.epoch == source.epoch {
+                released += runState?.settle(source.offset, as: .done) ?? 0
             }
         }
-        if let run = current, let state = run.state { partitions[run.partition] = state }
+        if let partition = runPartition, let state = runState.take() { partitions[partition] = state }
         return release(released)
     }
 

@@ -28,10 +28,19 @@ public enum KuzzleRequestBody {
     /// to a bulk:mWrite body: what a batch accumulator must reserve before it knows the batch's route. Escapes the
     /// id once.
     public static func largestEncodedSize(of operation: KuzzleBulkOperation) -> Int {
-        let idBytes = escapedLength(of: operation.id)
-        let importSize = encodedSize(of: operation, route: .importBulk, escapedIDBytes: idBytes)
-        guard operation.action == .index else { return importSize }
-        return max(importSize, encodedSize(of: operation, route: .mWrite, escapedIDBytes: idBytes))
+        largestEncodedSize(id: operation.id, action: operation.action, bodyBytes: operation.body?.count)
+    }
+
+    /// ``largestEncodedSize(of:)`` for an operation given by its parts (`bodyBytes` is `nil` without a body), so a
+    /// caller need not build the operation (and retain its id and body) just to size it.
+    public static func largestEncodedSize(id: String, action: KuzzleBulkAction, bodyBytes: Int?) -> Int {
+        let idBytes = escapedLength(of: id)
+        let importSize = encodedSize(action: action, bodyBytes: bodyBytes, route: .importBulk, escapedIDBytes: idBytes)
+        guard action == .index else { return importSize }
+        return max(
+            importSize,
+            encodedSize(action: action, bodyBytes: bodyBytes, route: .mWrite, escapedIDBytes: idBytes)
+        )
     }
 
     private static func encodedSize(
@@ -39,15 +48,24 @@ public enum KuzzleRequestBody {
         route: KuzzleBulkRoute,
         escapedIDBytes idBytes: Int
     ) -> Int {
-        let bodyBytes = operation.body?.count ?? 4  // a missing body is written as null
+        encodedSize(action: operation.action, bodyBytes: operation.body?.count, route: route, escapedIDBytes: idBytes)
+    }
+
+    private static func encodedSize(
+        action: KuzzleBulkAction,
+        bodyBytes: Int?,
+        route: KuzzleBulkRoute,
+        escapedIDBytes idBytes: Int
+    ) -> Int {
+        let bodyBytes = bodyBytes ?? 4  // a missing body is written as null
         switch route {
         case .mWrite:
             // ,{"_id":"<id>","body":<body>}
             return 1 + 8 + idBytes + 9 + bodyBytes + 1
         case .importBulk:
             // ,{"<action>":{"_id":"<id>"}}  then  ,<body>  or  ,{"doc":<body>}
-            let actionLine = 1 + 2 + operation.action.rawValue.utf8.count + 10 + idBytes + 3
-            switch operation.action {
+            let actionLine = 1 + 2 + action.rawValue.utf8.count + 10 + idBytes + 3
+            switch action {
             case .delete: return actionLine
             case .update: return actionLine + 8 + bodyBytes + 1
             case .index, .create: return actionLine + 1 + bodyBytes

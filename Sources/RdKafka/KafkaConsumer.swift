@@ -179,7 +179,17 @@ public final class KafkaConsumer: Sendable {
     /// Reports records of ``events`` as taken by the layer above, so that fetching can go on (see
     /// ``KafkaConsumerConfiguration/maximumHandoffBytes``). Call it once for every `.records` event, after handling it.
     public func recordsTaken(_ records: [KafkaRecord]) {
-        loop.handoff.taken(bytes: records.reduce(0) { $0 + HandoffControl.size(of: $1) })
+        recordsTaken(bytes: Self.handoffBytes(of: records))
+    }
+
+    /// ``recordsTaken(_:)`` given ``handoffBytes(of:)`` of the records, for a caller that consumes them first.
+    public func recordsTaken(bytes: Int) {
+        loop.handoff.taken(bytes: bytes)
+    }
+
+    /// The bytes `records` count for in the handoff bound (their keys and values).
+    public static func handoffBytes(of records: [KafkaRecord]) -> Int {
+        records.reduce(0) { $0 + HandoffControl.size(of: $1) }
     }
 
     // MARK: - Offsets

@@ -53,4 +53,8 @@ public struct KafkaRecord: Hashable, Sendable {
 
     /// The record's topic and partition.
     public var topicPartition: KafkaTopicPartition { KafkaTopicPartition(topic: topic, partition: partition) }
+
+    /// A record with no topic, key, value or headers, which holds no heap storage: a cheap placeholder for a caller
+    /// that moves records out of an array.
+    public static let empty = KafkaRecord(topic: "", partition: -1, offset: -1, key: nil, value: nil)
 }

@@ -445,6 +445,24 @@ import Testing
         }
     }
 
+    @Test func routingByMoveKeepsTheRecordInTheEventAndHandsItBackWithTheError() throws {
+        let good = Fixture.record(#"{"_id":"a","body":{"n":1}}"#, key: "k")
+        let event = try router.route(taking: good, routing: Fixture.defaultedRouting)
+        #expect(event.record == good)
+        #expect(event.body.map { Array($0) } == Array(#"{"n":1}"#.utf8))
+        #expect(event == (try router.route(good, routing: Fixture.defaultedRouting)))
+
+        let bad = Fixture.record(#"{"_id":"a","action":"merge","body":{}}"#, key: "k")
+        do {
+            _ = try router.route(taking: bad, routing: Fixture.defaultedRouting)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.record == bad)
+            #expect(error.error.kind == .unknownAction)
+            #expect(error.error.source == bad.source)
+        }
+    }
+
     @Test func invalidUTF8InTheKeyOrAHeaderIsAnError() {
         var record = Fixture.record(#"{"a":1}"#)
         record.key = [0x6F, 0xFF]

@@ -1,4 +1,4 @@
-import BridgeCore
+@testable import BridgeCore
 
 /// A small, fast, seedable generator (SplitMix64) so randomized tests replay exactly.
 struct SplitMix64: RandomNumberGenerator {

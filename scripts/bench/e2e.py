@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -110,6 +111,23 @@ def proc_cpu_seconds(pid):
         fields = f.read().rsplit(")", 1)[1].split()
     tick = os.sysconf("SC_CLK_TCK")
     return (int(fields[11]) + int(fields[12])) / tick
+
+
+def thread_cpu_seconds(pid):
+    """CPU seconds (user+sys) per thread name of a live process, summed over threads sharing a name."""
+    tick = os.sysconf("SC_CLK_TCK")
+    by_name = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                text = f.read()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        name = re.sub(r"[0-9]+", "#", name)
+        fields = text.rsplit(")", 1)[1].split()
+        by_name[name] = by_name.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return by_name
 
 
 def proc_hwm_mib(pid):
@@ -318,6 +336,8 @@ def main():
     profiler = start_profile(daemon.pid) if args.profile else None
     c = wait_written(base, N, daemon, timeout=max(600, N / 2000))
     cpu = proc_cpu_seconds(daemon.pid)
+    threads = sorted(thread_cpu_seconds(daemon.pid).items(), key=lambda item: -item[1])
+    log("daemon CPU by thread: " + ", ".join(f"{name} {sec:.2f} s" for name, sec in threads if sec >= 0.01))
     if profiler:
         stop_profile(profiler)
     others_cpu = {name: proc_cpu_seconds(pid) - others_before[name] for name, pid in others.items()}

@@ -205,14 +205,17 @@ struct BatchWriter: Sendable {
 
     /// The Kuzzle operation for a document event (no copy: the body slice is passed through).
     static func operation(for event: DocumentEvent, route: KuzzleBulkRoute) -> KuzzleBulkOperation {
-        let action: KuzzleBulkAction
-        switch event.action {
-        case .write: action = .index
-        case .create: action = .create
-        case .update: action = .update
-        case .delete: action = .delete
+        KuzzleBulkOperation(id: event.id, action: bulkAction(for: event.action), body: event.body)
+    }
+
+    /// The Kuzzle bulk action of a document action.
+    static func bulkAction(for action: DocumentAction) -> KuzzleBulkAction {
+        switch action {
+        case .write: .index
+        case .create: .create
+        case .update: .update
+        case .delete: .delete
         }
-        return KuzzleBulkOperation(id: event.id, action: action, body: event.body)
     }
 }
 

@@ -10,7 +10,7 @@ extension BridgePipeline {
     /// - Parameter wallClockMilliseconds: The wall clock (Unix ms) when the record's event came in, to tell its age
     ///   from its Kafka timestamp (a batch is due `batching.max_wait` after its oldest event was produced).
     func intake(
-        _ record: KafkaRecord,
+        _ record: consuming KafkaRecord,
         now: ContinuousClock.Instant,
         wallClockMilliseconds: Int64,
         group: inout ThrowingDiscardingTaskGroup<any Error>
@@ -21,19 +21,23 @@ extension BridgePipeline {
         else { return }
         perform(actions, group: &group)
         statistics.consumed += 1
-        let source = SourceRecord(record, epoch: epoch)
+        let age = record.timestamp.map { Duration.milliseconds(wallClockMilliseconds - $0) } ?? .zero
+        let routing = configuration.routing(forTopic: record.topic)
+        // The record is moved along (Kafka record, source record, event, batch): its arrays are never copied, and
+        // never retained more than the event's body slice needs.
         let event: DocumentEvent
         do {
-            event = try router.route(source, routing: configuration.routing(forTopic: record.topic))
+            event = try router.route(taking: SourceRecord(taking: record, epoch: epoch), routing: routing)
         } catch {
+            let source = error.record
             logger.warning(
                 "Event cannot be routed",
                 metadata: [
-                    LogKeys.kafkaTopic: "\(record.topic)", LogKeys.kafkaPartition: "\(record.partition)",
-                    LogKeys.kafkaOffset: "\(record.offset)", LogKeys.error: "\(error)",
+                    LogKeys.kafkaTopic: "\(source.topic)", LogKeys.kafkaPartition: "\(source.partition)",
+                    LogKeys.kafkaOffset: "\(source.offset)", LogKeys.error: "\(error.error)",
                 ]
             )
-            deadLetterOrHalt(DeadLetter(record: source, error: error), group: &group)
+            deadLetterOrHalt(DeadLetter(record: source, error: error.error), group: &group)
             return
         }
         let size = Self.encodedSize(of: event)
@@ -41,13 +45,12 @@ extension BridgePipeline {
             let reason =
                 "document of \(size) bytes is larger than kuzzle.max_request_size (\(configuration.kuzzle.maximumRequestSize))"
             deadLetterOrHalt(
-                DeadLetter(record: source, event: event, kind: "document:too-large", reason: reason),
+                DeadLetter(record: event.originalRecord, event: event, kind: "document:too-large", reason: reason),
                 group: &group
             )
             return
         }
-        let age = record.timestamp.map { Duration.milliseconds(wallClockMilliseconds - $0) } ?? .zero
-        for action in accumulator.append(event, encodedSize: size, now: now, age: age) {
+        for action in accumulator.append(consume event, encodedSize: size, now: now, age: age) {
             enqueue(action, group: &group)
         }
     }
@@ -63,8 +66,12 @@ extension BridgePipeline {
 
     /// The bytes an event adds to a request body: the larger of its bulk:mWrite and bulk:import encodings, since the
     /// batch's route is known only when it is sealed.
-    static func encodedSize(of event: DocumentEvent) -> Int {
-        KuzzleRequestBody.largestEncodedSize(of: BatchWriter.operation(for: event, route: .importBulk))
+    static func encodedSize(of event: borrowing DocumentEvent) -> Int {
+        KuzzleRequestBody.largestEncodedSize(
+            id: event.id,
+            action: BatchWriter.bulkAction(for: event.action),
+            bodyBytes: event.body?.count
+        )
     }
 
     /// Hands a sealed batch to the scheduler and sends what it releases.
@@ -102,14 +109,21 @@ extension BridgePipeline {
 }
 
 extension SourceRecord {
-    /// The core's view of a Kafka record (the key and value arrays are shared, not copied).
-    init(_ record: KafkaRecord, epoch: AssignmentEpoch) {
+    /// The core's view of a Kafka record, which it takes over (its key and value arrays are moved, not copied).
+    init(taking record: consuming KafkaRecord, epoch: AssignmentEpoch) {
+        // Swapped out of the consumed record: reading them would retain each, to release them with the record.
+        var topic = ""
+        var key: [UInt8]?
+        var value: [UInt8]?
+        swap(&topic, &record.topic)
+        swap(&key, &record.key)
+        swap(&value, &record.value)
         self.init(
-            topic: record.topic,
+            topic: topic,
             partition: record.partition,
             offset: record.offset,
-            key: record.key,
-            value: record.value,
+            key: key,
+            value: value,
             headers: record.headers.isEmpty ? [] : record.headers.map { Header(name: $0.name, value: $0.value) },
             epoch: epoch
         )

@@ -103,7 +103,7 @@ actor BridgePipeline {
                 let consumer = self.consumer
                 let continuation = inboxContinuation
                 group.addTask {
-                    for await event in consumer.events { continuation.yield(.kafka(event)) }
+                    for await event in consumer.events { continuation.yield(.kafka(consume event)) }
                     continuation.yield(.consumerFinished)
                 }
                 group.addTask {
@@ -113,7 +113,7 @@ actor BridgePipeline {
                     }
                 }
                 for await input in inbox {
-                    try handle(input, group: &group)
+                    try handle(consume input, group: &group)
                     if finished { break }
                 }
                 group.cancelAll()
@@ -134,11 +134,11 @@ actor BridgePipeline {
 
     // MARK: - Dispatch
 
-    private func handle(_ input: PipelineInput, group: inout ThrowingDiscardingTaskGroup<any Error>) throws {
+    private func handle(_ input: consuming PipelineInput, group: inout ThrowingDiscardingTaskGroup<any Error>) throws {
         let now = ContinuousClock.now
-        switch input {
+        switch consume input {
         case .kafka(let event):
-            try handle(event, now: now, group: &group)
+            try handle(consume event, now: now, group: &group)
         case .consumerFinished:
             if stopDeadline == nil {
                 throw BridgeRuntimeError.consumerStopped
@@ -157,18 +157,22 @@ actor BridgePipeline {
     }
 
     private func handle(
-        _ event: KafkaConsumerEvent,
+        _ event: consuming KafkaConsumerEvent,
         now: ContinuousClock.Instant,
         group: inout ThrowingDiscardingTaskGroup<any Error>
     ) throws {
-        switch event {
-        case .records(let records):
-            defer { consumer.recordsTaken(records) }
+        switch consume event {
+        case .records(var records):
+            let handedOver = KafkaConsumer.handoffBytes(of: records)
+            defer { consumer.recordsTaken(bytes: handedOver) }
             guard stopDeadline == nil else { return }
             let wallClock = Self.wallClockMilliseconds()
-            // By index: `for record in records` would copy (retain and release) every record's fields.
+            // Each record is moved out of the array (swapped with an empty record, which holds no storage), not
+            // copied: a copy would retain and later release its topic, key, value and headers.
             for index in records.indices {
-                intake(records[index], now: now, wallClockMilliseconds: wallClock, group: &group)
+                var record = KafkaRecord.empty
+                swap(&record, &records[index])
+                intake(record, now: now, wallClockMilliseconds: wallClock, group: &group)
             }
         case .partitionsAssigned(let partitions):
             partitionsAssigned(partitions)
