@@ -6,10 +6,11 @@
 /// ``observe(_:inFlight:now:)`` and applies the returned ``Adjustment`` (``WriteScheduler/setConcurrencyLimit(_:)``).
 ///
 /// Algorithm (time is passed in; nothing here reads a clock):
-/// - **Windows.** Observations are grouped in windows. A window lasts at least ``Parameters/minimumWindow`` and at
-///   least the baseline round-trip time, and closes when the first observation at or after its end arrives; that
-///   observation belongs to the next window. Every change of the limit starts a new window, so each window judges
-///   one limit value.
+/// - **Windows.** Observations are grouped in windows. A window lasts the baseline round-trip time, but at least
+///   ``Parameters/minimumWindow`` and at most ``Parameters/maximumWindow`` (a baseline inflated by a stall, requests
+///   held for seconds then answered, must not slow the recovery that follows), and closes when the first observation
+///   at or after its end arrives; that observation belongs to the next window. Every change of the limit starts a new
+///   window, so each window judges one limit value.
 /// - **Baseline.** An exponentially weighted moving average (EWMA) of the windows' mean round-trip times, weight
 ///   ``Parameters/smoothing`` for the newest, with the EWMA of their absolute deviation from it (TCP's SRTT and
 ///   RTTVAR). The first window with a success sets it (deviation: half the mean). Every window with a success updates
@@ -37,6 +38,8 @@ public struct AdaptiveConcurrency: Sendable {
         public var initial: Int
         /// The shortest window. Default: 100 ms (a few round trips of a bulk request).
         public var minimumWindow: Duration
+        /// The longest window (at least ``minimumWindow``). Default: 1 s.
+        public var maximumWindow: Duration
         /// The weight of the newest window in the baseline and deviation EWMAs, in (0, 1]. Default: 0.25.
         public var smoothing: Double
         /// How many deviations above the baseline count as rising. Default: 2.
@@ -55,6 +58,7 @@ public struct AdaptiveConcurrency: Sendable {
             maximum: Int = 16,
             initial: Int = 4,
             minimumWindow: Duration = .milliseconds(100),
+            maximumWindow: Duration = .seconds(1),
             smoothing: Double = 0.25,
             deviationScale: Double = 2,
             riseTolerance: Double = 0.5,
@@ -65,6 +69,7 @@ public struct AdaptiveConcurrency: Sendable {
             self.maximum = max(self.minimum, maximum)
             self.initial = min(max(initial, self.minimum), self.maximum)
             self.minimumWindow = minimumWindow
+            self.maximumWindow = max(minimumWindow, maximumWindow)
             self.smoothing = min(max(smoothing, 0.01), 1)
             self.deviationScale = deviationScale
             self.riseTolerance = riseTolerance
@@ -174,10 +179,10 @@ public struct AdaptiveConcurrency: Sendable {
         return Adjustment(previous: before, limit: limit, reason: reason)
     }
 
-    /// The current window's length: the minimum window or the baseline round trip, whichever is longer.
+    /// The current window's length: the baseline round trip, within the minimum and maximum windows.
     private var windowLength: Duration {
         guard let baseline else { return parameters.minimumWindow }
-        return max(parameters.minimumWindow, Duration.seconds(baseline))
+        return min(max(parameters.minimumWindow, Duration.seconds(baseline)), parameters.maximumWindow)
     }
 
     /// Judges the closing window, starts the next one at `now` and returns why the limit changed, if it did.

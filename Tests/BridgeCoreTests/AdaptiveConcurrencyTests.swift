@@ -138,6 +138,18 @@ import Testing
         #expect(run.adjustments.isEmpty)
     }
 
+    @Test func aStallThatInflatesTheBaselineDoesNotStretchWindowsBeyondTheMaximum() {
+        var run = Run()
+        run.successes(roundTrip: .milliseconds(10), for: .milliseconds(250), saturated: false)
+        // Requests held 30 s by a stalled Kuzzle, then answered: the baseline jumps to seconds.
+        run.successes(roundTrip: .seconds(30), for: .milliseconds(30), saturated: false)
+        run.successes(roundTrip: .milliseconds(10), for: .milliseconds(3050), saturated: true)
+        #expect(run.adjustments.first == Adjustment(previous: 4, limit: 3, reason: .risingLatency))
+        // Windows of 1 s (not the inflated baseline's 2.8 s): three of them grew the limit.
+        #expect(run.limit == 6)
+        #expect(run.adjustments.dropFirst().allSatisfy { $0.reason == .steadyLatency })
+    }
+
     @Test func theLimitRecoversOnceOverloadStops() {
         var run = Run(.init(initial: 8))
         run.successes(roundTrip: .milliseconds(10), for: .milliseconds(250), saturated: true)
