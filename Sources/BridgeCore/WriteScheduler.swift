@@ -8,7 +8,9 @@ import DequeModule
 /// - a batch waits while another in-flight batch of its target shares one of its document ids (Kuzzle gives no
 ///   ordering between concurrent requests);
 /// - at most ``maximumConcurrentBatches`` batches are in flight; when a slot frees, the oldest sendable batch of any
-///   target goes first.
+///   target goes first. The limit can change while running (``setConcurrencyLimit(_:)``, fed by
+///   ``AdaptiveConcurrency``): raising it sends queued batches at once, lowering it cancels nothing (in-flight batches
+///   finish, and are not replaced until fewer than the new limit are in flight).
 ///
 /// A batch stays in flight until all its documents are done, retries included (the caller resends only the
 /// positions ``DocumentBatch/retryPositions(afterFailuresAt:)`` gives), then the caller reports ``complete(_:)``.
@@ -20,7 +22,7 @@ public struct WriteScheduler: Sendable {
     }
 
     /// The largest number of batches in flight at once (at least 1).
-    public let maximumConcurrentBatches: Int
+    public private(set) var maximumConcurrentBatches: Int
     private var queues: [DocumentTarget: Deque<DocumentBatch>] = [:]
     private var inFlight: [DocumentBatch.ID: DocumentBatch] = [:]
     private var queued = 0
@@ -52,6 +54,14 @@ public struct WriteScheduler: Sendable {
     /// - Returns: The batches that may be sent now that its ids and slot are free. An unknown id changes nothing.
     public mutating func complete(_ id: DocumentBatch.ID) -> [Action] {
         guard inFlight.removeValue(forKey: id) != nil else { return [] }
+        return dispatch()
+    }
+
+    /// Changes the largest number of batches in flight (at least 1).
+    /// - Returns: The batches that may be sent now: queued ones when the limit rose, none when it fell (batches in
+    ///   flight above a lowered limit are not cancelled; they are just not replaced).
+    public mutating func setConcurrencyLimit(_ limit: Int) -> [Action] {
+        maximumConcurrentBatches = max(1, limit)
         return dispatch()
     }
 

@@ -64,6 +64,10 @@ public struct KuzzleDocumentFailure: Sendable, Hashable, CustomStringConvertible
         self.disposition = disposition
     }
 
+    /// Whether the document was refused because Kuzzle or Elasticsearch is overloaded (429, e.g.
+    /// `es_rejected_execution_exception`, or 503): fewer requests at once would help.
+    public var isOverload: Bool { status == 429 || status == 503 }
+
     /// `"<status> <disposition>: <reason>"`.
     public var description: String {
         "\(status) \(disposition): \(reason)"

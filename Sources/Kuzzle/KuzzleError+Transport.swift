@@ -14,7 +14,9 @@ extension KuzzleError {
     /// - A connection reset or close while a body of at least `largeBodyThreshold` bytes was being sent →
     ///   tooLarge: Kuzzle answers 413 before reading the body and closes, and the reset may overtake the answer
     ///   (kuzzle-api.md §1). Replaying a split batch is idempotent, so a misread drop costs nothing.
-    /// - Other resets, timeouts, refused connections, DNS failures → transient.
+    /// - Other resets, timeouts, refused connections, DNS failures → transient; the request's deadline and read or
+    ///   write timeouts are marked ``KuzzleError/isTimeout`` (an overload signal; a connect timeout is not one: the
+    ///   server is unreachable rather than slow).
     /// - TLS failures (untrusted certificate, unreadable CA file, hostname mismatch) and invalid URLs → fatal.
     static func transport(_ error: any Error, sentBodyBytes: Int, largeBodyThreshold: Int) -> KuzzleError {
         let message = "\(error)"
@@ -28,6 +30,8 @@ extension KuzzleError {
                 return KuzzleError(kind: .fatal, status: nil, id: nil, message: message)
             case .remoteConnectionClosed:
                 return resetKind(message, sentBodyBytes: sentBodyBytes, threshold: largeBodyThreshold)
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
+                return KuzzleError(kind: .transient, status: nil, id: nil, message: message, isTimeout: true)
             default:
                 return KuzzleError(kind: .transient, status: nil, id: nil, message: message)
             }

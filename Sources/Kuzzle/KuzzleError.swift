@@ -24,13 +24,26 @@ public struct KuzzleError: Error, Sendable, Hashable, CustomStringConvertible {
     public var id: String?
     /// Kuzzle's message, or a description of the network failure.
     public var message: String
+    /// Whether no answer came in time (the request's deadline, or a read or write timeout): no HTTP status then.
+    public var isTimeout: Bool
 
     /// Creates an error.
-    public init(kind: Kind, status: Int?, id: String?, message: String) {
+    public init(kind: Kind, status: Int?, id: String?, message: String, isTimeout: Bool = false) {
         self.kind = kind
         self.status = status
         self.id = id
         self.message = message
+        self.isTimeout = isTimeout
+    }
+
+    /// Whether the failure says Kuzzle (or what stands in front of it) is overloaded, so that fewer requests at once
+    /// would help: 429 (rate limit), 503 (`api.process.overloaded`, request buffer full), 504 (a proxy gave up
+    /// waiting) or a timeout. The adaptive writer concurrency shrinks on these; other failures say nothing about load.
+    public var isOverload: Bool {
+        switch status {
+        case 429, 503, 504: return true
+        default: return isTimeout
+        }
     }
 
     /// `"Kuzzle <kind> error (HTTP <status>, <id>): <message>"`.

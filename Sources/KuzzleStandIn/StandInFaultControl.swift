@@ -30,6 +30,17 @@ public struct StandInFaultControl: Sendable {
         state.faults.withLock { $0.overloaded = overloaded }
     }
 
+    /// While set, a document-writing request (bulk or document write) that arrives when `limit` of them are still
+    /// unanswered (delayed by ``setLatency(_:)``, held by ``setHanging(_:)`` or running) is refused with `error`, before
+    /// auth and at once (neither delayed nor held), as a Kuzzle whose request buffer is full (503
+    /// ``KuzzleErrorReply/overloaded``) or a rate-limited user (429, the default) would be. Only requests admitted
+    /// while a cap is set count. `nil` removes the cap.
+    public func limitConcurrentWrites(_ limit: Int?, with error: KuzzleErrorReply = .tooManyRequests) {
+        state.faults.withLock { plan in
+            plan.concurrentWriteCap = limit.map { (max(0, $0), error) }
+        }
+    }
+
     /// While `true`, requests are held unanswered; clearing it runs the held requests.
     public func setHanging(_ hanging: Bool) {
         let held: [@Sendable () -> Void] = state.faults.withLock { plan in

@@ -76,4 +76,39 @@ import Testing
         #expect(sent(scheduler.enqueue(all[1])).isEmpty)
         #expect(scheduler.inFlightBatch(all[0].id)?.id == all[0].id)
     }
+
+    @Test func raisingTheLimitSendsQueuedBatchesAtOnceOldestFirst() {
+        let all = batches([(shop, ["a"]), (other, ["b"]), (shop, ["c"])])
+        var scheduler = WriteScheduler(maximumConcurrentBatches: 1)
+        var started: [DocumentBatch.ID] = []
+        for batch in all { started += sent(scheduler.enqueue(batch)) }
+        #expect(started == [all[0].id])
+        #expect(sent(scheduler.setConcurrencyLimit(3)) == [all[1].id, all[2].id])
+        #expect(scheduler.maximumConcurrentBatches == 3)
+        #expect(scheduler.inFlightCount == 3)
+    }
+
+    @Test func loweringTheLimitCancelsNothingAndFreedSlotsAreNotReplacedAboveIt() {
+        let all = batches([(shop, ["a"]), (other, ["b"]), (shop, ["c"]), (other, ["d"])])
+        var scheduler = WriteScheduler(maximumConcurrentBatches: 3)
+        for batch in all { _ = scheduler.enqueue(batch) }
+        #expect(scheduler.inFlightCount == 3)
+        #expect(sent(scheduler.setConcurrencyLimit(1)).isEmpty)
+        #expect(scheduler.inFlightCount == 3)
+        #expect(scheduler.inFlightBatch(all[2].id) != nil)
+        #expect(sent(scheduler.complete(all[0].id)).isEmpty)
+        #expect(sent(scheduler.complete(all[1].id)).isEmpty)
+        #expect(sent(scheduler.complete(all[2].id)) == [all[3].id])
+        #expect(scheduler.inFlightCount == 1)
+    }
+
+    @Test func aRaisedLimitStillHoldsBackABatchSharingAnIdWithAnInFlightOne() {
+        let all = batches([(shop, ["a"]), (shop, ["a", "b"]), (other, ["c"])])
+        var scheduler = WriteScheduler(maximumConcurrentBatches: 1)
+        for batch in all { _ = scheduler.enqueue(batch) }
+        #expect(sent(scheduler.setConcurrencyLimit(8)) == [all[2].id])
+        #expect(scheduler.queuedCount == 1)
+        #expect(sent(scheduler.setConcurrencyLimit(0)).isEmpty)
+        #expect(scheduler.maximumConcurrentBatches == 1)
+    }
 }

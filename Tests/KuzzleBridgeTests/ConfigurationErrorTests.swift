@@ -72,6 +72,13 @@ struct InvalidCase: Sendable, CustomStringConvertible {
         InvalidCase("batching:\n  max_wait: 200\n", key: "batching.max_wait", value: "200"),
         InvalidCase("writer:\n  route: mwrite\n", key: "writer.route", value: "mwrite"),
         InvalidCase("writer:\n  concurrency: 0\n", key: "writer.concurrency", value: "0"),
+        InvalidCase("writer:\n  concurrency: auto\n", key: "writer.concurrency", value: "auto"),
+        InvalidCase(
+            "writer:\n  concurrency: adaptive\n  max_concurrency: 0\n",
+            key: "writer.max_concurrency",
+            value: "0"
+        ),
+        InvalidCase("writer:\n  max_concurrency: lots\n", key: "writer.max_concurrency", value: "lots"),
         InvalidCase("retry:\n  initial_backoff: 0s\n", key: "retry.initial_backoff", value: "0s"),
         InvalidCase("retry:\n  initial_backoff: 5s\n  max_backoff: 1s\n", key: "retry.max_backoff", value: "1s"),
         InvalidCase("retry:\n  multiplier: 0.5\n", key: "retry.multiplier", value: "0.5"),
@@ -227,5 +234,16 @@ struct InvalidCase: Sendable, CustomStringConvertible {
     @Test func controlCharactersInValuesAreEscapedInMessages() {
         let error = ConfigurationError.invalid(key: "k", value: "a\"b\nc", reason: "r")
         #expect(error.description == #"k: invalid value "a\"b\nc": r"#)
+    }
+
+    @Test func aBadWriterConcurrencySaysThatAdaptiveIsAccepted() {
+        #expect(
+            configurationError(minimalYAML("writer:\n  concurrency: auto\n"))?.description
+                == #"writer.concurrency: invalid value "auto": expected a whole number, or adaptive"#
+        )
+        #expect(
+            configurationError(minimalYAML("writer:\n  concurrency: 300\n"))?.description
+                == #"writer.concurrency: invalid value "300": must be between 1 and 256, or adaptive"#
+        )
     }
 }

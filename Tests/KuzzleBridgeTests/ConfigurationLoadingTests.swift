@@ -60,6 +60,7 @@ import Testing
             writer:
               route: import
               concurrency: 8
+              max_concurrency: 12
             retry:
               initial_backoff: 250ms
               max_backoff: 2m
@@ -113,7 +114,7 @@ import Testing
                 createMissingCollections: true
             ),
             batching: BatchLimits(maximumDocuments: 500, maximumBytes: 1_048_576, maximumWait: .milliseconds(1500)),
-            writer: WriterSettings(route: .import, concurrency: 8),
+            writer: WriterSettings(route: .import, concurrency: 8, maximumConcurrency: 12),
             retry: RetrySchedule(
                 initialDelay: .milliseconds(250),
                 maximumDelay: .seconds(120),
@@ -222,6 +223,20 @@ import Testing
         #expect(configuration.kuzzle.credentials == .apiKey("kapikey-123"))
         #expect(!configuration.redactedDescription.contains("kapikey-123"))
         #expect(configuration.summaryMetadata["kuzzle.auth"] == "api_key")
+    }
+
+    @Test func writerConcurrencyIsAWholeNumberOrAdaptiveBoundedByMaxConcurrency() throws {
+        let fixed = try loadConfiguration(minimalYAML("writer:\n  concurrency: 8\n"))
+        #expect(fixed.writer.concurrency == .fixed(8))
+        let adaptive = try loadConfiguration(minimalYAML("writer:\n  concurrency: Adaptive\n  max_concurrency: 32\n"))
+        #expect(adaptive.writer == WriterSettings(route: .auto, concurrency: .adaptive, maximumConcurrency: 32))
+        #expect(adaptive.writer.adaptiveParameters.maximum == 32)
+        #expect(adaptive.writer.adaptiveParameters.initial == 4)
+        #expect(adaptive.summaryMetadata["writer.concurrency"] == "adaptive")
+        #expect(adaptive.summaryMetadata["writer.max_concurrency"] == "32")
+        let small = try loadConfiguration(minimalYAML("writer:\n  concurrency: adaptive\n  max_concurrency: 2\n"))
+        #expect(small.writer.adaptiveParameters.initial == 2)
+        #expect(try loadConfiguration(minimalYAML()).writer.concurrency == .fixed(4))
     }
 
     @Test func theLogLevelNamesAreThoseOfSwiftLog() throws {

@@ -37,6 +37,7 @@ func writeDaemonConfig(
     group: String,
     deadLetterTopic: String? = nil,
     statsInterval: String = "1s",
+    maxDocuments: Int = 1000,
     extra: String = ""
 ) throws -> String {
     var text = """
@@ -53,6 +54,7 @@ func writeDaemonConfig(
           max_backoff: 500ms
         batching:
           max_wait: 20ms
+          max_documents: \(maxDocuments)
         logging:
           stats_interval: \(statsInterval)
         shutdown:

@@ -31,7 +31,9 @@ import FoundationNetworking
                 written: 7,
                 deadLettered: 1,
                 retries: 2,
+                overloads: 1,
                 inFlightBatches: 3,
+                concurrencyLimit: 4,
                 lag: ["t/0": 42]
             )
         )
@@ -41,7 +43,9 @@ import FoundationNetworking
                 written: 12,
                 deadLettered: 1,
                 retries: 2,
+                overloads: 3,
                 inFlightBatches: 1,
+                concurrencyLimit: 2,
                 lag: ["t/0": 5],
                 latencyP50: .milliseconds(250)
             )
@@ -56,6 +60,8 @@ import FoundationNetworking
         #expect(metrics.contains("kuzzle_bridge_written_total 12"), "\(metrics)")
         #expect(metrics.contains("kuzzle_bridge_dead_lettered_total 1"), "\(metrics)")
         #expect(metrics.contains("kuzzle_bridge_in_flight_batches 1"), "\(metrics)")
+        #expect(metrics.contains("kuzzle_bridge_concurrency_limit 2"), "\(metrics)")
+        #expect(metrics.contains("kuzzle_bridge_kuzzle_overloads_total 3"), "\(metrics)")
         #expect(metrics.contains("kuzzle_bridge_lag 5"), "\(metrics)")
         #expect(metrics.contains(#"kuzzle_bridge_partition_lag{partition="t/0"} 5"#), "\(metrics)")
         #expect(metrics.contains("kuzzle_bridge_kuzzle_request_p50_seconds 0.25"), "\(metrics)")

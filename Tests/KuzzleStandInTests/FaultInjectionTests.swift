@@ -111,6 +111,34 @@ struct FaultInjectionTests {
         }
     }
 
+    @Test(
+        "A concurrent-write cap answers 429 at once to writes beyond it until an admitted one is answered",
+        .timeLimit(.minutes(1))
+    )
+    func concurrentWriteCap() async throws {
+        try await withStandIn { (server: StandInServer) async throws in
+            #expect(try await server.send(.POST, "/_standin/faults", json: #"{"maxConcurrentWrites":1}"#).status == 200)
+            server.faults.setHanging(true)
+            let admitted = Task {
+                try await server.send(.POST, "/shop/orders/_mWrite", json: mWriteBody(count: 1, prefix: "a")).status
+            }
+            for _ in 0..<500 where server.counters.requests["bulk:mWrite", default: 0] == 0 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            // The first write holds the only place (it hangs): the second is refused, and answered despite the hang.
+            let refused = try await server.send(.POST, "/shop/orders/_mWrite", json: mWriteBody(count: 1, prefix: "b"))
+            #expect(refused.status == 429)
+            #expect(refused.errorID == "api.process.too_many_requests")
+            server.faults.setHanging(false)
+            #expect(try await admitted.value == 200)
+            // Answered: its place is free again.
+            let next = try await server.send(.POST, "/shop/orders/_mWrite", json: mWriteBody(count: 1, prefix: "c"))
+            #expect(next.status == 200)
+            #expect(server.documents(index: "shop", collection: "orders").keys.sorted() == ["a0", "c0"])
+            #expect(try await server.send(.POST, "/_standin/faults", json: #"{"maxConcurrentWrites":0}"#).status == 200)
+        }
+    }
+
     @Test("The HTTP control surface injects faults, dumps collections with versions, counts and resets")
     func httpControlSurface() async throws {
         try await withStandIn { (server: StandInServer) async throws in

@@ -129,4 +129,10 @@ import Testing
         #expect(short - now == .seconds(5))
         #expect(KuzzleSession.refreshInstant(ttlMilliseconds: -1, margin: .seconds(300), now: now) == nil)
     }
+
+    @Test(arguments: [(429, true), (503, true), (500, false), (400, false), (409, false)])
+    func perDocument429And503AreOverloadSignals(status: Int, isOverload: Bool) {
+        let failure = KuzzleDocumentFailure(status: status, reason: "r", disposition: .retry)
+        #expect(failure.isOverload == isOverload)
+    }
 }

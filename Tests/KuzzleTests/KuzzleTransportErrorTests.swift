@@ -30,6 +30,32 @@ import Glibc
         #expect(Self.kind(CancellationError(), sent: 0) == .transient)
     }
 
+    @Test func readWriteAndDeadlineTimeoutsAreTimeoutsAndOverloadSignals() {
+        for timeout in [HTTPClientError.deadlineExceeded, .readTimeout, .writeTimeout] {
+            let error = KuzzleError.transport(timeout, sentBodyBytes: 900_000, largeBodyThreshold: 65_536)
+            #expect(error.kind == .transient)
+            #expect(error.isTimeout)
+            #expect(error.isOverload)
+        }
+        // Unreachable is not overloaded: fewer requests at once would not help.
+        for unreachable: any Error in [HTTPClientError.connectTimeout, IOError(errnoCode: ECONNREFUSED, reason: "c")] {
+            let error = KuzzleError.transport(unreachable, sentBodyBytes: 0, largeBodyThreshold: 65_536)
+            #expect(!error.isTimeout)
+            #expect(!error.isOverload)
+        }
+    }
+
+    @Test(arguments: [(429, true), (503, true), (504, true), (500, false), (502, false), (400, false), (413, false)])
+    func overloadStatusesAre429And503And504(status: Int, isOverload: Bool) {
+        let error = KuzzleError(
+            kind: KuzzleError.classify(status: status, id: nil),
+            status: status,
+            id: nil,
+            message: ""
+        )
+        #expect(error.isOverload == isOverload)
+    }
+
     @Test func tlsFailuresAndInvalidURLsAreFatal() {
         #expect(Self.kind(NIOSSLError.handshakeFailed(.sslError([])), sent: 0) == .fatal)
         #expect(Self.kind(NIOSSLError.failedToLoadCertificate, sent: 0) == .fatal)

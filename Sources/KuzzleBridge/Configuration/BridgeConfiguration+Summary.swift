@@ -25,6 +25,7 @@ extension BridgeConfiguration {
             ("batching.max_wait", ConfigurationUnits.format(batching.maximumWait)),
             ("writer.route", writer.route.rawValue),
             ("writer.concurrency", "\(writer.concurrency)"),
+            ("writer.max_concurrency", "\(writer.maximumConcurrency)"),
             ("retry.initial_backoff", ConfigurationUnits.format(retry.initialDelay)),
             ("retry.max_backoff", ConfigurationUnits.format(retry.maximumDelay)),
             ("retry.multiplier", "\(retry.multiplier)"),

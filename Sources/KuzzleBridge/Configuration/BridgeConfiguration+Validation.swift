@@ -18,15 +18,7 @@ extension BridgeConfiguration {
         let kafka = try Self.kafkaSettings(file.kafka)
         let kuzzle = try Self.kuzzleSettings(file.kuzzle, sources: sources)
         let batching = try Self.batchLimits(file.batching, maximumRequestSize: kuzzle.maximumRequestSize)
-        let writer = WriterSettings(
-            route: try ConfigurationField.choice(file.writer?.route, key: "writer.route", default: .auto),
-            concurrency: try ConfigurationField.integer(
-                file.writer?.concurrency,
-                key: "writer.concurrency",
-                default: 4,
-                in: 1...256
-            )
-        )
+        let writer = try Self.writerSettings(file.writer)
         self.init(
             kafka: kafka,
             kuzzle: kuzzle,

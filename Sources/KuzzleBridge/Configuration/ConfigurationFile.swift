@@ -73,8 +73,11 @@ struct ConfigurationFile: Decodable, Equatable {
     struct Writer: Decodable, Equatable {
         var route: String?
         var concurrency: String?
+        var maxConcurrency: String?
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case route, concurrency }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case route, concurrency, maxConcurrency = "max_concurrency"
+        }
     }
 
     /// `retry:`

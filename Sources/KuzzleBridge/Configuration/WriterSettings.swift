@@ -1,3 +1,5 @@
+import BridgeCore
+
 /// How batches are written to Kuzzle.
 public struct WriterSettings: Sendable, Equatable {
     /// The Kuzzle route used for a batch.
@@ -10,14 +12,47 @@ public struct WriterSettings: Sendable, Equatable {
         case auto
     }
 
+    /// How many bulk requests may be in flight at once (`writer.concurrency`). An integer literal means ``fixed(_:)``.
+    public enum Concurrency: Sendable, Equatable, ExpressibleByIntegerLiteral, CustomStringConvertible {
+        /// Exactly this many, 1 to 256.
+        case fixed(Int)
+        /// A limit that follows Kuzzle's answers (``AdaptiveConcurrency``), from 1 to
+        /// ``WriterSettings/maximumConcurrency``, starting at 4.
+        case adaptive
+
+        /// `.fixed(value)`.
+        public init(integerLiteral value: Int) {
+            self = .fixed(value)
+        }
+
+        /// The value as the configuration file writes it: the number, or `adaptive`.
+        public var description: String {
+            switch self {
+            case .fixed(let count): return "\(count)"
+            case .adaptive: return "adaptive"
+            }
+        }
+    }
+
     /// The route (`writer.route`). Default: ``Route/auto``.
     public var route: Route
-    /// The most bulk requests in flight at once, over all collections (`writer.concurrency`). Default: 4.
-    public var concurrency: Int
+    /// The most bulk requests in flight at once, over all collections (`writer.concurrency`). Default: 4 (fixed).
+    public var concurrency: Concurrency
+    /// The highest limit an adaptive ``concurrency`` may reach (`writer.max_concurrency`), 1 to 256; unused with a
+    /// fixed one. Default: 16.
+    public var maximumConcurrency: Int
 
     /// Creates writer settings.
-    public init(route: Route = .auto, concurrency: Int = 4) {
+    public init(route: Route = .auto, concurrency: Concurrency = 4, maximumConcurrency: Int = 16) {
         self.route = route
         self.concurrency = concurrency
+        self.maximumConcurrency = maximumConcurrency
+    }
+
+    /// The adaptive limit's parameters: from 1 to ``maximumConcurrency``, starting at 4 (the fixed default: what a
+    /// Kuzzle that suits the default configuration is known to take; growing from there costs a few windows, while
+    /// starting at the maximum could overload Kuzzle at every start), the algorithm's other constants at their defaults.
+    public var adaptiveParameters: AdaptiveConcurrency.Parameters {
+        AdaptiveConcurrency.Parameters(minimum: 1, maximum: maximumConcurrency, initial: 4)
     }
 }

@@ -34,6 +34,12 @@ public enum LogKeys {
     public static let retryAttempt = "retry.attempt"
     /// The delay before the next retry.
     public static let retryDelay = "retry.delay"
+    /// The writer's current limit of batches in flight (`writer.concurrency`, fixed or adaptive).
+    public static let concurrencyLimit = "concurrency.limit"
+    /// The adaptive limit before a change.
+    public static let concurrencyPrevious = "concurrency.previous"
+    /// Why the adaptive limit changed (`overload`, `rising_latency`, `steady_latency`).
+    public static let concurrencyReason = "concurrency.reason"
     /// An error identifier (Kuzzle's error id such as `services.storage.unknown_index`, or a librdkafka code name).
     public static let errorID = "error.id"
     /// The HTTP status of a Kuzzle answer.

@@ -5,8 +5,9 @@ import Synchronization
 /// The bridge's Prometheus metrics, fed from ``PipelineSnapshot``s through swift-metrics handlers backed by a
 /// private `PrometheusCollectorRegistry` (never the process-wide `MetricsSystem`, so several can coexist in tests).
 ///
-/// Counters (`*_total`) follow the pipeline's totals; gauges give what is in flight, the lag per partition and the
-/// last stats interval's Kuzzle request latency percentiles.
+/// Counters (`*_total`) follow the pipeline's totals (overload answers included); gauges give what is in flight, the
+/// writer's current concurrency limit, the lag per partition and the last stats interval's Kuzzle request latency
+/// percentiles.
 public final class BridgeMetrics: Sendable {
     /// The registry `/metrics` renders.
     public let registry = PrometheusCollectorRegistry()
@@ -25,6 +26,7 @@ public final class BridgeMetrics: Sendable {
         ("kuzzle_bridge_consumed_total", \.consumed), ("kuzzle_bridge_written_total", \.written),
         ("kuzzle_bridge_dead_lettered_total", \.deadLettered), ("kuzzle_bridge_halted_total", \.halted),
         ("kuzzle_bridge_retries_total", \.retries), ("kuzzle_bridge_kuzzle_requests_total", \.requests),
+        ("kuzzle_bridge_kuzzle_overloads_total", \.overloads),
     ]
 
     /// The gauge names, each followed by how a snapshot gives its value (`nil`: unchanged, e.g. latency between stats lines).
@@ -33,6 +35,7 @@ public final class BridgeMetrics: Sendable {
         ("kuzzle_bridge_in_flight_documents", { Double($0.inFlightDocuments) }),
         ("kuzzle_bridge_in_flight_batches", { Double($0.inFlightBatches) }),
         ("kuzzle_bridge_queued_batches", { Double($0.queuedBatches) }),
+        ("kuzzle_bridge_concurrency_limit", { Double($0.concurrencyLimit) }),
         ("kuzzle_bridge_buffered_bytes", { Double($0.bufferedBytes) }),
         ("kuzzle_bridge_paused_by_backpressure", { $0.isPausedByBackpressure ? 1 : 0 }),
         ("kuzzle_bridge_halted_partitions", { Double($0.haltedPartitions.count) }),

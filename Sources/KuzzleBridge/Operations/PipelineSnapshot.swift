@@ -15,12 +15,16 @@ public struct PipelineSnapshot: Sendable, Equatable {
     public var retries: Int
     /// Kuzzle requests sent since start.
     public var requests: Int
+    /// Kuzzle requests answered with an overload signal (429, 503, 504, a timeout) since start.
+    public var overloads: Int
     /// Documents in batches sent and not yet settled.
     public var inFlightDocuments: Int
     /// Batches being written (or waiting to retry).
     public var inFlightBatches: Int
     /// Sealed batches waiting for a writer slot (or for an earlier write of the same ids).
     public var queuedBatches: Int
+    /// The current limit of batches in flight: `writer.concurrency` when fixed, the adaptive limit's value otherwise.
+    public var concurrencyLimit: Int
     /// Bytes of events held in memory (buffered, queued or in flight).
     public var bufferedBytes: Int
     /// Whether fetching is paused because ``bufferedBytes`` reached `backpressure.max_buffered_bytes`.
@@ -50,9 +54,11 @@ public struct PipelineSnapshot: Sendable, Equatable {
         halted: Int = 0,
         retries: Int = 0,
         requests: Int = 0,
+        overloads: Int = 0,
         inFlightDocuments: Int = 0,
         inFlightBatches: Int = 0,
         queuedBatches: Int = 0,
+        concurrencyLimit: Int = 0,
         bufferedBytes: Int = 0,
         isPausedByBackpressure: Bool = false,
         haltedPartitions: [String: String] = [:],
@@ -69,9 +75,11 @@ public struct PipelineSnapshot: Sendable, Equatable {
         self.halted = halted
         self.retries = retries
         self.requests = requests
+        self.overloads = overloads
         self.inFlightDocuments = inFlightDocuments
         self.inFlightBatches = inFlightBatches
         self.queuedBatches = queuedBatches
+        self.concurrencyLimit = concurrencyLimit
         self.bufferedBytes = bufferedBytes
         self.isPausedByBackpressure = isPausedByBackpressure
         self.haltedPartitions = haltedPartitions

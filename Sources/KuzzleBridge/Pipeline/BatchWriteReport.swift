@@ -31,6 +31,9 @@ struct BatchWriteReport: Sendable {
     var retries = 0
     /// Latency of each successful request, for statistics.
     var latencies: [Duration] = []
+    /// Requests whose answer signalled overload (429, 503, 504, a timeout, or a per-document 429 or 503), counted
+    /// once per request. Each was also reported to the adaptive limit as it happened (``BatchWriter/observeRequest``).
+    var overloads = 0
 
     /// Whether every operation was settled (written, rejected or halted).
     var isFinished: Bool { unfinishedPositions.isEmpty }

@@ -23,6 +23,10 @@ struct BatchWriter: Sendable {
     let options: KuzzleWriteOptions
     /// Where retry episodes and rejections are logged.
     let logger: Logger
+    /// Called with each request's outcome as soon as it is known (a success's round trip, or an overload signal),
+    /// for the adaptive concurrency limit; `nil` with a fixed `writer.concurrency`. Other failures are not reported:
+    /// they say nothing about Kuzzle's load.
+    var observeRequest: (@Sendable (AdaptiveConcurrency.Observation) -> Void)? = nil
 
     /// Writes `batch` and reports what became of each of its operations.
     func write(_ batch: DocumentBatch) async -> BatchWriteReport {
@@ -57,7 +61,9 @@ struct BatchWriter: Sendable {
             report.requests += 1
             do {
                 let result = try await send(operations, route: kuzzleRoute, target: batch.target)
-                report.latencies.append(.now - started)
+                let roundTrip = ContinuousClock.now - started
+                report.latencies.append(roundTrip)
+                var overloaded = false
                 var retryable: [Int] = []
                 var rejected = Set<Int>()
                 for (index, outcome) in result.outcomes.enumerated() where index < positions.count {
@@ -76,9 +82,12 @@ struct BatchWriter: Sendable {
                             )
                         case .retry:
                             retryable.append(position)
+                            overloaded = overloaded || failure.isOverload
                         }
                     }
                 }
+                if overloaded { report.overloads += 1 }
+                observeRequest?(overloaded ? .overload : .success(roundTrip: roundTrip))
                 guard !retryable.isEmpty else {
                     episode.succeeded(batch: batch, logger: logger)
                     continue
@@ -93,6 +102,10 @@ struct BatchWriter: Sendable {
                 await episode.failed(batch: batch, reason: reason, policy: retryPolicy, random: &random, logger: logger)
                 groups.insert(resend, at: 0)
             } catch {
+                if error.isOverload {
+                    report.overloads += 1
+                    observeRequest?(.overload)
+                }
                 switch error.kind {
                 case .transient, .reauthenticate:
                     report.retries += 1

@@ -14,6 +14,7 @@ extension BridgePipeline {
         let batch = report.batch
         statistics.requests += report.requests
         statistics.retries += report.retries
+        statistics.overloads += report.overloads
         statistics.inFlightDocuments -= batch.documentCount
         statistics.written += report.writtenPositions.count
         for latency in report.latencies { statistics.recordLatency(latency) }

@@ -5,7 +5,8 @@ import RdKafka
 
 /// The bridge's engine: Kafka records in, strict Kuzzle writes out, offsets committed only for what is done.
 ///
-/// One actor owns every state machine of the core (``OffsetTracker``, ``BatchAccumulator``, ``WriteScheduler``) and
+/// One actor owns every state machine of the core (``OffsetTracker``, ``BatchAccumulator``, ``WriteScheduler``, and
+/// ``AdaptiveConcurrency`` with an adaptive `writer.concurrency`) and
 /// reacts to ``PipelineInput``s one at a time; I/O (Kuzzle writes, dead letters, commits) runs in child tasks whose
 /// results come back as inputs. The consumer keeps polling on its own thread whatever happens here: backpressure is
 /// applied by pausing partitions, never by blocking.
@@ -40,6 +41,8 @@ actor BridgePipeline {
     let router = EventRouter()
     var accumulator: BatchAccumulator
     var scheduler: WriteScheduler
+    /// The limit of batches in flight with `writer.concurrency: adaptive` (fed by every request's outcome), else `nil`.
+    var adaptiveLimit: AdaptiveConcurrency?
     var tracker: OffsetTracker
     var statistics = PipelineStatistics()
     var pendingRevocations: [PendingRevocation] = []
@@ -67,6 +70,18 @@ actor BridgePipeline {
         logger: Logger
     ) {
         self.consumer = consumer
+        let (inbox, inboxContinuation) = AsyncStream.makeStream(of: PipelineInput.self)
+        (self.inbox, self.inboxContinuation) = (inbox, inboxContinuation)
+        var writer = writer
+        switch configuration.writer.concurrency {
+        case .fixed(let count):
+            scheduler = WriteScheduler(maximumConcurrentBatches: count)
+        case .adaptive:
+            let limit = AdaptiveConcurrency(parameters: configuration.writer.adaptiveParameters, now: .now)
+            adaptiveLimit = limit
+            scheduler = WriteScheduler(maximumConcurrentBatches: limit.limit)
+            writer.observeRequest = { inboxContinuation.yield(.requestObserved($0)) }
+        }
         self.writer = writer
         self.deadLetters = deadLetters
         self.configuration = configuration
@@ -77,14 +92,12 @@ actor BridgePipeline {
             KuzzleRequestBody.fixedOverhead(route: .importBulk)
         )
         accumulator = BatchAccumulator(limits: configuration.batching, requestOverhead: requestOverhead)
-        scheduler = WriteScheduler(maximumConcurrentBatches: configuration.writer.concurrency)
         tracker = OffsetTracker(
             flowControl: FlowControl(
                 highWatermark: configuration.backpressure.maximumBufferedBytes,
                 lowWatermark: configuration.backpressure.resumeBelowBytes
             )
         )
-        (inbox, inboxContinuation) = AsyncStream.makeStream(of: PipelineInput.self)
     }
 
     /// Asks the pipeline to stop; a second call stops at once (still committing only what is done).
@@ -145,6 +158,8 @@ actor BridgePipeline {
             }
         case .written(let report):
             handle(report, now: now, group: &group)
+        case .requestObserved(let observation):
+            observe(observation, now: now, group: &group)
         case .deadLettered(let letter, let delivered):
             handleDeadLettered(letter, delivered: delivered)
         case .tick:

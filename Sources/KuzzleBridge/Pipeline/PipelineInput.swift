@@ -1,3 +1,4 @@
+import BridgeCore
 import RdKafka
 
 /// Everything the pipeline's owner loop reacts to, in the order it arrives.
@@ -8,6 +9,8 @@ enum PipelineInput: Sendable {
     case consumerFinished
     /// A batch writer finished (or was cancelled).
     case written(BatchWriteReport)
+    /// One Kuzzle request's outcome, as it happened, for the adaptive concurrency limit (adaptive mode only).
+    case requestObserved(AdaptiveConcurrency.Observation)
     /// A dead letter was acknowledged by the broker (`delivered`), or its sending was cancelled.
     case deadLettered(DeadLetter, delivered: Bool)
     /// A periodic timer tick: seal aged batches, commit, log statistics.

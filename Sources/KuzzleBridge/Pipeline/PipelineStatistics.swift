@@ -14,6 +14,8 @@ struct PipelineStatistics: Sendable {
     var retries = 0
     /// Kuzzle requests sent.
     var requests = 0
+    /// Kuzzle requests answered with an overload signal (429, 503, 504, a timeout, a per-document 429 or 503).
+    var overloads = 0
     /// Documents in batches sent and not yet settled.
     var inFlightDocuments = 0
     /// Documents of batches that are currently retrying.

@@ -10,7 +10,8 @@ import Synchronization
 ///
 /// Faults body (every key optional): `{"failNext":{"count":2,"status":503,"id":"api.process.overloaded",
 /// "message":"…"},"latencyMs":50,"drop":{"when":"beforeWrite"|"afterWrite","count":1},
-/// "reject":{"field":"qty","value":"ten"},"overloaded":true,"hang":true}`.
+/// "reject":{"field":"qty","value":"ten"},"overloaded":true,"hang":true,"maxConcurrentWrites":2}`
+/// (`maxConcurrentWrites`: write requests beyond that many unanswered get 429; 0 or null removes the cap).
 struct ControlRoutes: Sendable {
     let state: StandInState
 
@@ -121,6 +122,10 @@ struct ControlRoutes: Sendable {
         }
         if let overloaded = json["overloaded"]?.boolValue { control.setOverloaded(overloaded) }
         if let hang = json["hang"]?.boolValue { control.setHanging(hang) }
+        if let cap = json["maxConcurrentWrites"] {
+            let limit = cap.doubleValue.map { Int($0) } ?? 0
+            control.limitConcurrentWrites(limit > 0 ? limit : nil)
+        }
         return reply(.object([("acknowledged", .bool(true))]))
     }
 }

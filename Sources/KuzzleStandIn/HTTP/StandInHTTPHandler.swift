@@ -102,6 +102,9 @@ final class StandInHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         prepared: PreparedRequest,
         decision: FaultDecision
     ) {
+        defer {
+            if decision.holdsWriteSlot { processor.state.faults.withLock { $0.writeFinished() } }
+        }
         guard context.channel.isActive else { return }
         if decision.drop == .beforeWrite {
             context.close(promise: nil)

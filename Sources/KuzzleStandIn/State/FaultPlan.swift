@@ -40,6 +40,8 @@ struct FaultDecision: Sendable {
     var latency: Duration?
     var drop: StandInConnectionDrop?
     var hang = false
+    /// Whether the request took one of the concurrent-write cap's places; released once it is answered or dropped.
+    var holdsWriteSlot = false
 }
 
 /// Injected faults (control surface only: real Kuzzle has no such thing). Locked by ``StandInState``.
@@ -50,6 +52,10 @@ struct FaultPlan: Sendable {
     var rejections: [StandInDocumentRejection] = []
     var overloaded = false
     var hanging = false
+    /// While set, a document-writing request arriving when `limit` admitted ones are still unanswered gets `error`.
+    var concurrentWriteCap: (limit: Int, error: KuzzleErrorReply)?
+    /// Document-writing requests admitted under the cap and not answered yet.
+    var writesInProgress = 0
     /// Requests held while hanging, resumed when the hang is cleared.
     var heldRequests: [@Sendable () -> Void] = []
 
@@ -68,6 +74,22 @@ struct FaultPlan: Sendable {
         } else if action.writesDocuments, !pendingDrops.isEmpty {
             decision.drop = pendingDrops.removeFirst()
         }
+        if decision.failure == nil, action.writesDocuments, let cap = concurrentWriteCap {
+            if writesInProgress >= cap.limit {
+                // Refused at once, as a full request buffer is: neither delayed nor held.
+                decision.failure = cap.error
+                decision.latency = nil
+                decision.hang = false
+            } else {
+                writesInProgress += 1
+                decision.holdsWriteSlot = true
+            }
+        }
         return decision
+    }
+
+    /// A request admitted under the concurrent-write cap was answered (or dropped).
+    mutating func writeFinished() {
+        writesInProgress = max(0, writesInProgress - 1)
     }
 }

@@ -1,0 +1,27 @@
+extension BridgeConfiguration {
+    /// Validates `writer:` (route, concurrency, max_concurrency).
+    ///
+    /// - Throws: A ``ConfigurationError`` naming `writer.route`, `writer.concurrency` or `writer.max_concurrency`.
+    static func writerSettings(_ section: ConfigurationFile.Writer?) throws -> WriterSettings {
+        WriterSettings(
+            route: try ConfigurationField.choice(section?.route, key: "writer.route", default: .auto),
+            concurrency: try writerConcurrency(section?.concurrency),
+            maximumConcurrency: try ConfigurationField.integer(
+                section?.maxConcurrency,
+                key: "writer.max_concurrency",
+                default: 16,
+                in: 1...256
+            )
+        )
+    }
+
+    /// `writer.concurrency`: a whole number from 1 to 256 (fixed), or `adaptive`.
+    private static func writerConcurrency(_ text: String?) throws -> WriterSettings.Concurrency {
+        if let text, text.trimmingWhitespace().lowercased() == "adaptive" { return .adaptive }
+        do {
+            return .fixed(try ConfigurationField.integer(text, key: "writer.concurrency", default: 4, in: 1...256))
+        } catch ConfigurationError.invalid(let key, let value, let reason) {
+            throw ConfigurationError.invalid(key: key, value: value, reason: reason + ", or adaptive")
+        }
+    }
+}
