@@ -7,6 +7,7 @@
 #   --events N   events to produce and bridge (default 1000000)
 #   --gzip       the daemon sends gzip-compressed request bodies (kuzzle.gzip: true; off by default)
 #   --route R    writer.route (default mWrite)
+#   --concurrency C              writer.concurrency for the daemon: a number or adaptive (default: the daemon's)
 #   --stall      also: the stand-in stops answering for 60 s while a fresh daemon faces N events; peak RSS
 #   --profile    record the daemon's throughput phase with `perf record -g` (.run/perf-daemon.data)
 #   --kafka-property KEY=VALUE   an extra librdkafka property for the daemon (repeatable)

@@ -37,6 +37,7 @@ p.add_argument("--stall-seconds", type=int, default=60)
 p.add_argument("--latency-seconds", type=float, default=10.0)
 p.add_argument("--latency-fraction", type=float, default=0.10)
 p.add_argument("--latency-rate", type=int, default=0, help="events/s for the latency phase (default: fraction of peak)")
+p.add_argument("--concurrency", default="", help="writer.concurrency: a number or adaptive (default: the daemon's)")
 p.add_argument("--max-buffered", default="", help="backpressure.max_buffered_bytes (default: the daemon's)")
 p.add_argument("--log-level", default="notice", help="the daemon's logging.level (its log goes to the run directory)")
 p.add_argument("--kafka-property", action="append", default=[], metavar="KEY=VALUE",
@@ -196,7 +197,7 @@ batching:
   max_wait: {MAX_WAIT_MS}ms
 writer:
   route: {args.route}
-{"backpressure:" + chr(10) + "  max_buffered_bytes: " + args.max_buffered if args.max_buffered else ""}
+{"  concurrency: " + args.concurrency + chr(10) if args.concurrency else ""}{"backpressure:" + chr(10) + "  max_buffered_bytes: " + args.max_buffered if args.max_buffered else ""}
 logging:
   level: {args.log_level}
   stats_interval: 0
