@@ -56,19 +56,25 @@ extension KuzzleClient {
         operations: [KuzzleBulkOperation],
         options: KuzzleWriteOptions
     ) async throws(KuzzleError) -> KuzzleBulkResult {
-        // Operations Elasticsearch would refuse as a whole bulk are failed here, without being sent.
-        var outcomes = [KuzzleDocumentOutcome](repeating: .written, count: operations.count)
-        var sent: [KuzzleBulkOperation] = []
-        var sentPositions: [Int] = []
-        sent.reserveCapacity(operations.count)
-        sentPositions.reserveCapacity(operations.count)
-        for (position, operation) in operations.enumerated() {
-            if let refusal = Self.refusal(of: operation) {
-                outcomes[position] = .failed(refusal)
-            } else {
-                sent.append(operation)
-                sentPositions.append(position)
+        // Operations Elasticsearch would refuse as a whole bulk are failed here, without being sent. The usual case,
+        // none refused, sends the array as it is (no copy of each operation).
+        let firstRefused = operations.firstIndex { Self.refusal(of: $0) != nil }
+        var sent = operations
+        var sentPositions: [Int]?
+        var outcomes: [KuzzleDocumentOutcome] = []
+        if let firstRefused {
+            outcomes = [KuzzleDocumentOutcome](repeating: .written, count: operations.count)
+            sent = Array(operations[..<firstRefused])
+            var positions = Array(operations.indices[..<firstRefused])
+            for position in operations.indices[firstRefused...] {
+                if let refusal = Self.refusal(of: operations[position]) {
+                    outcomes[position] = .failed(refusal)
+                } else {
+                    sent.append(operations[position])
+                    positions.append(position)
+                }
             }
+            sentPositions = positions
         }
         guard !sent.isEmpty else { return KuzzleBulkResult(outcomes: outcomes) }
 
@@ -81,16 +87,17 @@ extension KuzzleClient {
             gzipped: configuration.gzipRequests
         )
         let sentOutcomes = try decodeBulkAnswer(answer, route: route, sent: sent)
-        for (offset, position) in sentPositions.enumerated() {
-            outcomes[position] = sentOutcomes[offset]
+        if let sentPositions {
+            for (offset, position) in sentPositions.enumerated() { outcomes[position] = sentOutcomes[offset] }
+        } else {
+            outcomes = sentOutcomes
         }
-        let failed = sentOutcomes.count { $0 != .written }
         logger.debug(
             "Kuzzle bulk answered",
             metadata: [
                 "kuzzle.route": "\(route)", "kuzzle.index": "\(index)", "kuzzle.collection": "\(collection)",
                 "batch.documents": "\(sent.count)", "batch.bytes": "\(body.readableBytes)",
-                "batch.failed": "\(failed)",
+                "batch.failed": "\(sentOutcomes.count { $0 != .written })",
             ]
         )
         return KuzzleBulkResult(outcomes: outcomes)
@@ -100,7 +107,7 @@ extension KuzzleClient {
     ///
     /// - Throws: ``KuzzleError`` tooLarge when the bytes to send exceed ``KuzzleClientConfiguration/maximumRequestBytes``.
     func encodeBody(_ sent: [KuzzleBulkOperation], route: KuzzleBulkRoute) throws(KuzzleError) -> ByteBuffer {
-        var body = KuzzleRequestBody.make(sent, route: route)
+        var body = KuzzleRequestBody.make(contiguous: sent, route: route)
         if configuration.gzipRequests {
             body = try GzipCompressor.compress(body)
         }
@@ -125,7 +132,7 @@ extension KuzzleClient {
     }
 
     /// Why an operation is failed without being sent, or `nil` when it can be sent.
-    static func refusal(of operation: KuzzleBulkOperation) -> KuzzleDocumentFailure? {
+    static func refusal(of operation: borrowing KuzzleBulkOperation) -> KuzzleDocumentFailure? {
         let idBytes = operation.id.utf8.count
         if idBytes == 0 {
             return KuzzleDocumentFailure(status: 400, reason: "empty _id (not sent)", disposition: .permanent)

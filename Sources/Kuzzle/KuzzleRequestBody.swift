@@ -20,7 +20,7 @@ public enum KuzzleRequestBody {
     /// Bytes one operation adds to a body of `route`, including one separating comma.
     ///
     /// Constant overhead per document plus the escaped id and the body; O(id length).
-    public static func encodedSize(of operation: KuzzleBulkOperation, route: KuzzleBulkRoute) -> Int {
+    public static func encodedSize(of operation: borrowing KuzzleBulkOperation, route: KuzzleBulkRoute) -> Int {
         encodedSize(of: operation, route: route, escapedIDBytes: escapedLength(of: operation.id))
     }
 
@@ -44,7 +44,7 @@ public enum KuzzleRequestBody {
     }
 
     private static func encodedSize(
-        of operation: KuzzleBulkOperation,
+        of operation: borrowing KuzzleBulkOperation,
         route: KuzzleBulkRoute,
         escapedIDBytes idBytes: Int
     ) -> Int {
@@ -113,33 +113,59 @@ public enum KuzzleRequestBody {
         for operation in operations {
             if !first { buffer.writeInteger(UInt8(ascii: ",")) }
             first = false
-            switch route {
-            case .mWrite:
-                buffer.writeStaticString("{\"_id\":\"")
-                writeEscaped(operation.id, into: &buffer)
-                buffer.writeStaticString("\",\"body\":")
-                writeBody(operation.body, into: &buffer)
-                buffer.writeInteger(UInt8(ascii: "}"))
-            case .importBulk:
-                buffer.writeStaticString("{\"")
-                buffer.writeStaticString(actionName(operation.action))
-                buffer.writeStaticString("\":{\"_id\":\"")
-                writeEscaped(operation.id, into: &buffer)
-                buffer.writeStaticString("\"}}")
-                switch operation.action {
-                case .delete:
-                    break
-                case .update:
-                    buffer.writeStaticString(",{\"doc\":")
-                    writeBody(operation.body, into: &buffer)
-                    buffer.writeInteger(UInt8(ascii: "}"))
-                case .index, .create:
-                    buffer.writeInteger(UInt8(ascii: ","))
-                    writeBody(operation.body, into: &buffer)
-                }
-            }
+            write(operation, route: route, into: &buffer)
         }
         buffer.writeStaticString(suffix)
+    }
+
+    /// ``make(_:route:allocator:)`` for an array, reading each operation in place: iterating a sequence copies every
+    /// operation (retaining and releasing its id and body), which the client's per-document path avoids.
+    static func make(contiguous operations: [KuzzleBulkOperation], route: KuzzleBulkRoute) -> ByteBuffer {
+        operations.withUnsafeBufferPointer { operations in
+            var size = fixedOverhead(route: route)
+            for index in operations.indices { size += encodedSize(of: operations[index], route: route) }
+            var buffer = ByteBufferAllocator().buffer(capacity: operations.isEmpty ? size + 1 : size)
+            buffer.writeStaticString(prefix(route))
+            for index in operations.indices {
+                if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+                write(operations[index], route: route, into: &buffer)
+            }
+            buffer.writeStaticString(suffix)
+            return buffer
+        }
+    }
+
+    /// Appends one operation (without its separating comma).
+    private static func write(
+        _ operation: borrowing KuzzleBulkOperation,
+        route: KuzzleBulkRoute,
+        into buffer: inout ByteBuffer
+    ) {
+        switch route {
+        case .mWrite:
+            buffer.writeStaticString("{\"_id\":\"")
+            writeEscaped(operation.id, into: &buffer)
+            buffer.writeStaticString("\",\"body\":")
+            writeBody(operation.body, into: &buffer)
+            buffer.writeInteger(UInt8(ascii: "}"))
+        case .importBulk:
+            buffer.writeStaticString("{\"")
+            buffer.writeStaticString(actionName(operation.action))
+            buffer.writeStaticString("\":{\"_id\":\"")
+            writeEscaped(operation.id, into: &buffer)
+            buffer.writeStaticString("\"}}")
+            switch operation.action {
+            case .delete:
+                break
+            case .update:
+                buffer.writeStaticString(",{\"doc\":")
+                writeBody(operation.body, into: &buffer)
+                buffer.writeInteger(UInt8(ascii: "}"))
+            case .index, .create:
+                buffer.writeInteger(UInt8(ascii: ","))
+                writeBody(operation.body, into: &buffer)
+            }
+        }
     }
 
     // MARK: - JSON string escaping

@@ -177,6 +177,21 @@ import Testing
             #expect(result.failures.allSatisfy { $0.failure.disposition == .permanent })
             #expect(Set(server.documents(index: "shop", collection: "orders").keys) == ["ok"])
 
+            // A refused operation after valid ones: the outcomes keep their positions.
+            let later = try await client.mWrite(
+                index: "shop",
+                collection: "orders",
+                operations: [
+                    KuzzleBulkOperation(id: "first", action: .index, body: jsonBody("{}")),
+                    KuzzleBulkOperation(id: "", action: .index, body: jsonBody("{}")),
+                    KuzzleBulkOperation(id: "last", action: .index, body: jsonBody("{}")),
+                ]
+            )
+            #expect(later.outcomes.count == 3)
+            #expect(later.outcomes[0] == .written && later.outcomes[2] == .written)
+            #expect(later.failures.map(\.position) == [1])
+            #expect(Set(server.documents(index: "shop", collection: "orders").keys) == ["ok", "first", "last"])
+
             let wrongAction = await kuzzleError {
                 _ = try await client.mWrite(
                     index: "shop",

@@ -56,7 +56,10 @@ struct BatchWriter: Sendable {
                 }
                 continue
             }
-            let operations = positions.map { Self.operation(for: batch.operations[$0], route: kuzzleRoute) }
+            // Events read in place: `batch.operations[position]` copied each event (retaining all its fields).
+            let operations = batch.operations.withUnsafeBufferPointer { events in
+                positions.map { Self.operation(for: events[$0], route: kuzzleRoute) }
+            }
             let started = ContinuousClock.now
             report.requests += 1
             do {
@@ -217,7 +220,7 @@ struct BatchWriter: Sendable {
     }
 
     /// The Kuzzle operation for a document event (no copy: the body slice is passed through).
-    static func operation(for event: DocumentEvent, route: KuzzleBulkRoute) -> KuzzleBulkOperation {
+    static func operation(for event: borrowing DocumentEvent, route: KuzzleBulkRoute) -> KuzzleBulkOperation {
         KuzzleBulkOperation(id: event.id, action: bulkAction(for: event.action), body: event.body)
     }
 
