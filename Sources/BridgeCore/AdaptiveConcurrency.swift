@@ -32,9 +32,9 @@ public struct AdaptiveConcurrency: Sendable {
     public struct Parameters: Sendable, Equatable {
         /// The lowest limit (at least 1). Default: 1.
         public var minimum: Int
-        /// The highest limit (at least ``minimum``). Default: 16.
+        /// The highest limit (at least ``minimum``). Default: 8.
         public var maximum: Int
-        /// The limit before anything was observed, within the bounds. Default: 4, the fixed default.
+        /// The limit before anything was observed, within the bounds. Default: 4.
         public var initial: Int
         /// The shortest window. Default: 100 ms (a few round trips of a bulk request).
         public var minimumWindow: Duration
@@ -55,7 +55,7 @@ public struct AdaptiveConcurrency: Sendable {
         /// Creates parameters; the bounds are made consistent (minimum ≥ 1, maximum ≥ minimum, initial within them).
         public init(
             minimum: Int = 1,
-            maximum: Int = 16,
+            maximum: Int = 8,
             initial: Int = 4,
             minimumWindow: Duration = .milliseconds(100),
             maximumWindow: Duration = .seconds(1),

@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func theLimitGrowsByOnePerWindowUnderSteadyRoundTripsWhileSaturated() throws {
-        var run = Run()
+        var run = Run(.init(maximum: 16))
         // Window 1 (0–100 ms) sets the baseline; windows 2 and 3 grow it.
         run.successes(roundTrip: .milliseconds(10), for: .milliseconds(310), saturated: true)
         #expect(run.limit == 6)
@@ -63,14 +63,14 @@ import Testing
     }
 
     @Test func aLimitThatIsNotInUseDoesNotGrow() {
-        var run = Run()
+        var run = Run(.init(maximum: 16))
         run.successes(roundTrip: .milliseconds(10), for: .seconds(3), saturated: false)
         #expect(run.limit == 4)
         #expect(run.adjustments.isEmpty)
     }
 
     @Test func anOverloadHalvesTheLimitAtOnceAndAtMostOncePerWindow() {
-        var run = Run(.init(initial: 8))
+        var run = Run(.init(maximum: 16, initial: 8))
         run.successes(roundTrip: .milliseconds(10), for: .milliseconds(250), saturated: false)
         run.overload()
         #expect(run.adjustments == [Adjustment(previous: 8, limit: 4, reason: .overload)])
@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func overloadsInAWindowKeepItFromGrowingTheLimit() {
-        var run = Run(.init(initial: 8))
+        var run = Run(.init(maximum: 16, initial: 8))
         run.successes(roundTrip: .milliseconds(10), for: .milliseconds(250), saturated: false)
         run.overload()
         run.forgetAdjustments()
@@ -110,7 +110,7 @@ import Testing
     }
 
     @Test func roundTripsRisingWellAboveTheBaselineShrinkTheLimit() {
-        var run = Run(.init(initial: 10))
+        var run = Run(.init(maximum: 16, initial: 10))
         run.successes(roundTrip: .milliseconds(10), for: .seconds(1), saturated: false)
         #expect(run.adjustments.isEmpty)
         run.successes(roundTrip: .milliseconds(30), for: .milliseconds(110), saturated: true)
@@ -118,7 +118,7 @@ import Testing
     }
 
     @Test func aSlowdownThatPersistsBecomesTheBaselineAndStopsShrinkingTheLimit() {
-        var run = Run(.init(initial: 10))
+        var run = Run(.init(maximum: 16, initial: 10))
         run.successes(roundTrip: .milliseconds(10), for: .seconds(1), saturated: false)
         run.successes(roundTrip: .milliseconds(30), for: .seconds(3), saturated: false)
         #expect(!run.adjustments.isEmpty)
@@ -130,7 +130,7 @@ import Testing
     }
 
     @Test func aSmallRiseNeitherShrinksNorGrowsTheLimit() {
-        var run = Run(.init(initial: 10))
+        var run = Run(.init(maximum: 16, initial: 10))
         run.successes(roundTrip: .milliseconds(10), for: .seconds(1), saturated: false)
         // Above baseline + deviation (no growth), below 1.5 × baseline (no decrease).
         run.successes(roundTrip: .milliseconds(13), for: .milliseconds(110), saturated: true)
@@ -139,7 +139,7 @@ import Testing
     }
 
     @Test func aStallThatInflatesTheBaselineDoesNotStretchWindowsBeyondTheMaximum() {
-        var run = Run()
+        var run = Run(.init(maximum: 16))
         run.successes(roundTrip: .milliseconds(10), for: .milliseconds(250), saturated: false)
         // Requests held 30 s by a stalled Kuzzle, then answered: the baseline jumps to seconds.
         run.successes(roundTrip: .seconds(30), for: .milliseconds(30), saturated: false)
@@ -151,7 +151,7 @@ import Testing
     }
 
     @Test func theLimitRecoversOnceOverloadStops() {
-        var run = Run(.init(initial: 8))
+        var run = Run(.init(maximum: 16, initial: 8))
         run.successes(roundTrip: .milliseconds(10), for: .milliseconds(250), saturated: true)
         for _ in 0..<5 {
             run.overload()

@@ -21,7 +21,7 @@ import Testing
             configuration.batching
                 == BatchLimits(maximumDocuments: 1000, maximumBytes: 921_600, maximumWait: .milliseconds(200))
         )
-        #expect(configuration.writer == WriterSettings(route: .auto, concurrency: 4))
+        #expect(configuration.writer == WriterSettings(route: .auto, concurrency: .adaptive, maximumConcurrency: 8))
         #expect(configuration.retry == RetrySchedule())
         #expect(configuration.deadLetter.topic == nil)
         #expect(configuration.backpressure == BackpressureSettings(maximumBufferedBytes: 25_165_824, resumeRatio: 0.5))
@@ -236,7 +236,9 @@ import Testing
         #expect(adaptive.summaryMetadata["writer.max_concurrency"] == "32")
         let small = try loadConfiguration(minimalYAML("writer:\n  concurrency: adaptive\n  max_concurrency: 2\n"))
         #expect(small.writer.adaptiveParameters.initial == 2)
-        #expect(try loadConfiguration(minimalYAML()).writer.concurrency == .fixed(4))
+        #expect(try loadConfiguration(minimalYAML()).writer.concurrency == .adaptive)
+        #expect(try loadConfiguration(minimalYAML()).writer.maximumConcurrency == 8)
+        #expect(try loadConfiguration(minimalYAML("writer:\n  concurrency: 4\n")).writer.concurrency == .fixed(4))
     }
 
     @Test func theLogLevelNamesAreThoseOfSwiftLog() throws {

@@ -421,6 +421,7 @@ def main():
     width = max(len(r[0]) for r in rows)
     width2 = max(len(r[1]) for r in rows)
     print(f"\nkuzzle-bridge end-to-end benchmark (route {args.route}, kuzzle.gzip {args.gzip}, "
+          f"writer.concurrency {args.concurrency or 'default'}, "
           f"fetch.wait.max.ms {FETCH_WAIT_MS}, batching.max_wait {MAX_WAIT_MS}ms, tansu memory:// via tagshim)")
     for name, value, note in rows:
         print(f"  {name:<{width}}  {value:>{width2}}  {note}")

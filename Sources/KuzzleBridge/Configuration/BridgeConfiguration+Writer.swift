@@ -9,15 +9,15 @@ extension BridgeConfiguration {
             maximumConcurrency: try ConfigurationField.integer(
                 section?.maxConcurrency,
                 key: "writer.max_concurrency",
-                default: 16,
+                default: 8,
                 in: 1...256
             )
         )
     }
 
-    /// `writer.concurrency`: a whole number from 1 to 256 (fixed), or `adaptive`.
+    /// `writer.concurrency`: a whole number from 1 to 256 (fixed), or `adaptive` (the default).
     private static func writerConcurrency(_ text: String?) throws -> WriterSettings.Concurrency {
-        if let text, text.trimmingWhitespace().lowercased() == "adaptive" { return .adaptive }
+        guard let text, text.trimmingWhitespace().lowercased() != "adaptive" else { return .adaptive }
         do {
             return .fixed(try ConfigurationField.integer(text, key: "writer.concurrency", default: 4, in: 1...256))
         } catch ConfigurationError.invalid(let key, let value, let reason) {

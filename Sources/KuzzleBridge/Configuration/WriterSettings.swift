@@ -36,22 +36,22 @@ public struct WriterSettings: Sendable, Equatable {
 
     /// The route (`writer.route`). Default: ``Route/auto``.
     public var route: Route
-    /// The most bulk requests in flight at once, over all collections (`writer.concurrency`). Default: 4 (fixed).
+    /// The most bulk requests in flight at once, over all collections (`writer.concurrency`). Default: ``Concurrency/adaptive``.
     public var concurrency: Concurrency
     /// The highest limit an adaptive ``concurrency`` may reach (`writer.max_concurrency`), 1 to 256; unused with a
-    /// fixed one. Default: 16.
+    /// fixed one. Default: 8.
     public var maximumConcurrency: Int
 
     /// Creates writer settings.
-    public init(route: Route = .auto, concurrency: Concurrency = 4, maximumConcurrency: Int = 16) {
+    public init(route: Route = .auto, concurrency: Concurrency = .adaptive, maximumConcurrency: Int = 8) {
         self.route = route
         self.concurrency = concurrency
         self.maximumConcurrency = maximumConcurrency
     }
 
-    /// The adaptive limit's parameters: from 1 to ``maximumConcurrency``, starting at 4 (the fixed default: what a
-    /// Kuzzle that suits the default configuration is known to take; growing from there costs a few windows, while
-    /// starting at the maximum could overload Kuzzle at every start), the algorithm's other constants at their defaults.
+    /// The adaptive limit's parameters: from 1 to ``maximumConcurrency``, starting at 4 (a load any Kuzzle that suits
+    /// the default batch sizes takes; growing from there costs a few windows, while starting at the maximum could
+    /// overload Kuzzle at every start), the algorithm's other constants at their defaults.
     public var adaptiveParameters: AdaptiveConcurrency.Parameters {
         AdaptiveConcurrency.Parameters(minimum: 1, maximum: maximumConcurrency, initial: 4)
     }
