@@ -44,6 +44,9 @@ p.add_argument("--kafka-property", action="append", default=[], metavar="KEY=VAL
                help="an extra librdkafka property for the daemon (kafka.properties), repeatable")
 p.add_argument("--profile", action="store_true",
                help="record the daemon's throughput phase with `perf record -g` into <run>/perf-daemon.data")
+p.add_argument("--count-calls", type=int, default=0, metavar="N",
+               help="also count swift_retain, swift_release and malloc calls per document (perf uprobes) while a "
+                    "fresh daemon bridges the first N events (deterministic, unlike CPU time; slows that daemon)")
 p.add_argument("--bootstrap", required=True)
 p.add_argument("--bin", required=True, help="directory of kuzzle-bridge and kuzzle-standin")
 p.add_argument("--run", required=True, help="scratch directory")
@@ -225,6 +228,49 @@ def wait_written(base, target, proc, timeout, sample=None):
     raise SystemExit(f"bench: only {counters(base)['documentsWritten']} of {target} documents written in {timeout}s")
 
 
+def linked_library(binary, name):
+    """The path of the shared library `name` (e.g. libswiftCore.so) that `binary` loads, from ldd."""
+    for line in subprocess.run(["ldd", binary], capture_output=True, text=True).stdout.splitlines():
+        parts = line.split()
+        if parts and parts[0].startswith(name) and "=>" in parts:
+            return parts[parts.index("=>") + 1]
+    raise SystemExit(f"bench: {binary} does not load {name}")
+
+
+def count_calls(base, docs):
+    """Calls per document to swift_retain, swift_release and malloc while a fresh daemon bridges `docs` events.
+
+    Counted with perf uprobes: exact counts, which change only when the code does (CPU time on a shared VM varies by
+    ±10 % from run to run). The probes slow the daemon several times over; only the counts are meaningful."""
+    binary = os.path.join(args.bin, "kuzzle-bridge")
+    swift_core, libc = linked_library(binary, "libswiftCore.so"), linked_library(binary, "libc.so.6")
+    probes = [(swift_core, "swift_retain"), (swift_core, "swift_release"), (libc, "malloc")]
+    events = []
+    for library, function in probes:
+        group = "probe_" + os.path.basename(library).split(".")[0]
+        subprocess.run(["perf", "probe", "-q", "-d", f"{group}:{function}"], capture_output=True)
+        subprocess.run(["perf", "probe", "-q", "-x", library, function], check=True, capture_output=True)
+        events.append(f"{group}:{function}")
+    http("POST", f"{base}/_standin/reset", b"")
+    daemon = start_daemon(base, f"calls-{STAMP}", "calls")
+    out = os.path.join(RUN, "bench-calls.txt")
+    stat = subprocess.Popen(["perf", "stat", "-x", ",", "-e", ",".join(events), "-p", str(daemon.pid), "-o", out],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_written(base, docs, daemon, timeout=max(600, docs / 200))
+    written = counters(base)["documentsWritten"]
+    stat.send_signal(signal.SIGINT)
+    stat.wait(timeout=60)
+    stop(daemon)
+    for event in events:
+        subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
+    counts = {}
+    for line in open(out):
+        fields = line.strip().split(",")
+        if len(fields) > 2 and fields[0].isdigit():
+            counts[fields[2].split(":")[-1]] = int(fields[0]) / max(1, written)
+    return written, counts
+
+
 def stop(proc):
     proc.send_signal(signal.SIGTERM)
     try:
@@ -397,6 +443,10 @@ def main():
         results["stall"] = (proc_hwm_mib(stalled.pid), time.time() - t_release)
         stop(stalled)
 
+    if args.count_calls:
+        log(f"calls: counting swift_retain, swift_release and malloc over {min(N, args.count_calls)} documents")
+        results["calls"] = count_calls(base, min(N, args.count_calls))
+
     kcat_cpu_per_msg = kcat_cpu / max(1, got)
     daemon_cpu_per_doc = results["daemon"][1] / N
     rows = [
@@ -415,6 +465,11 @@ def main():
          f"p50 {results['floor_latency'][1]} ms, p99 {results['floor_latency'][2]} ms",
          f"{results['floor_latency'][0]} msgs; produced by kcat -P with linger.ms={PRODUCE_LINGER_MS}"),
     ]
+    if "calls" in results:
+        written, counts = results["calls"]
+        rows.append(("calls per document (perf uprobes)",
+                     ", ".join(f"{name} {count:.1f}" for name, count in counts.items()),
+                     f"over the first {written:,} documents of a fresh daemon"))
     if "stall" in results:
         rows.append((f"--stall {args.stall_seconds}s peak RSS", f"{results['stall'][0]:.1f} MiB",
                      f"drained {N:,} in {results['stall'][1]:.1f} s after release; target <= 150 MiB"))
