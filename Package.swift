@@ -38,6 +38,8 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
+        // glibc's <malloc.h>, for the daemon's malloc arena limit.
+        .systemLibrary(name: "CGlibcMalloc"),
 
         // MARK: - Kafka layer: Swift over librdkafka, nothing Kuzzle-specific
         .target(
@@ -95,6 +97,7 @@ let package = Package(
             name: "KuzzleBridgeDaemon",
             dependencies: [
                 "KuzzleBridge",
+                "CGlibcMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

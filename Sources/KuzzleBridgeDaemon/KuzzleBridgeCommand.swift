@@ -14,4 +14,10 @@ struct KuzzleBridgeCommand: AsyncParsableCommand {
         subcommands: [RunCommand.self, CheckConfigCommand.self, ReplayDeadLettersCommand.self],
         defaultSubcommand: RunCommand.self
     )
+
+    /// Limits glibc's malloc arenas (``MallocArenas``) before any other thread runs, then parses and runs the command.
+    static func main() async {
+        _ = MallocArenas.applied
+        await main(nil)
+    }
 }

@@ -21,10 +21,9 @@ struct RunCommand: AsyncParsableCommand {
         BridgeLogHandler.bootstrap(output: output, level: configuration.logging.level)
         var logger = Logger(label: "kuzzle-bridge")
         logger.logLevel = configuration.logging.level
-        logger.notice(
-            "starting \(BridgeVersion.versionLine())",
-            metadata: configuration.summaryMetadata
-        )
+        var summary = configuration.summaryMetadata
+        summary["malloc.arenas"] = "\(MallocArenas.applied.map { "\($0)" } ?? "MALLOC_ARENA_MAX")"
+        logger.notice("starting \(BridgeVersion.versionLine())", metadata: summary)
         defer { output.flushRepeatSummaries() }
         do {
             try await runBridge(configuration: configuration, logger: logger)

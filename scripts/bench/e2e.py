@@ -253,6 +253,7 @@ def count_calls(base, docs):
         events.append(f"{group}:{function}")
     http("POST", f"{base}/_standin/reset", b"")
     daemon = start_daemon(base, f"calls-{STAMP}", "calls")
+    time.sleep(0.5)  # attached before the exec completes, perf stat counts nothing
     out = os.path.join(RUN, "bench-calls.txt")
     stat = subprocess.Popen(["perf", "stat", "-x", ",", "-e", ",".join(events), "-p", str(daemon.pid), "-o", out],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
