@@ -94,7 +94,7 @@ public struct BatchAccumulator: Sendable {
         // The open batch is only ever touched through mutating calls on the array element: a read such as
         // `batches[i].documentCount` copied the whole batch (retaining and releasing each of its arrays).
         if let full = position,
-            openBatches.batches[full].encodedBytesAdding(event, encodedSize: size) > limits.maximumBytes
+            openBatches.batches[full].exceeds(limits.maximumBytes, adding: event, encodedSize: size)
         {
             actions.append(.seal(openBatches.remove(at: full), reason: .bytes))
             position = nil

@@ -117,10 +117,12 @@ public struct DocumentBatch: Sendable, Identifiable {
         return encodedBytes + encodedSize
     }
 
-    /// ``encodedBytes(adding:encodedSize:)`` for a batch held in an array: declared `mutating` (it changes nothing)
-    /// so that `batches[i].encodedBytesAdding(…)` accesses the element in place instead of copying it.
-    mutating func encodedBytesAdding(_ event: borrowing DocumentEvent, encodedSize: Int) -> Int {
-        encodedBytes(adding: event, encodedSize: encodedSize)
+    /// Whether ``encodedBytes(adding:encodedSize:)`` exceeds `limit`, looking the id up only when appending would
+    /// (a replacement never makes the batch larger than an append). Declared `mutating` (it changes nothing) so that
+    /// `batches[i].exceeds(…)` accesses the element in place instead of copying it.
+    mutating func exceeds(_ limit: Int, adding event: borrowing DocumentEvent, encodedSize: Int) -> Bool {
+        guard encodedBytes + encodedSize > limit else { return false }
+        return encodedBytes(adding: event, encodedSize: encodedSize) > limit
     }
 
     /// Adds an event: a `write` that follows a `write` of the same id replaces it in place (same end state, one

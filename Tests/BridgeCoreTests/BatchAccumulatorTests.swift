@@ -135,6 +135,19 @@ import Testing
         #expect(batch.isCreateOrReplaceOnly)
     }
 
+    @Test func aReplacingWriteIsSizedAsAReplacementNearTheByteLimit() throws {
+        var accumulator = BatchAccumulator(limits: BatchLimits(maximumBytes: 100), requestOverhead: 20)
+        _ = accumulator.append(Fixture.event("a", offset: 1), encodedSize: 30, now: start)
+        _ = accumulator.append(Fixture.event("b", offset: 2), encodedSize: 30, now: start)
+        // Appended, 35 more bytes would make 115; replacing a's 30 makes 85: the batch stays open.
+        #expect(accumulator.append(Fixture.event("a", offset: 3), encodedSize: 35, now: start).isEmpty)
+        // Replacing a's 35 with 60 would make 105: the open batch is sealed first.
+        let result = sealed(accumulator.append(Fixture.event("a", offset: 4), encodedSize: 60, now: start))
+        #expect(result.map(\.1) == [.bytes])
+        #expect(result.first?.0.encodedBytes == 85)
+        #expect(result.first?.0.sources.map(\.offset) == [1, 2, 3])
+    }
+
     @Test func aWriteAfterADeleteOfTheSameIdIsNotMerged() throws {
         var accumulator = BatchAccumulator(limits: BatchLimits())
         _ = accumulator.append(Fixture.event("a", offset: 1), encodedSize: 10, now: start)
