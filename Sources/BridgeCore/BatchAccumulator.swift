@@ -33,6 +33,9 @@ public struct BatchAccumulator: Sendable {
     public let limits: BatchLimits
     /// The bytes of a request body that do not depend on its documents (`{"documents":[` … `]}` and the like).
     public let requestOverhead: Int
+    /// The least wait an event's batch is given: a quarter of ``BatchLimits/maximumWait`` (computed once: dividing
+    /// a `Duration` is a 128-bit generic division).
+    private let minimumWaitLeft: Duration
     private var openBatches = OpenBatches()
     private var nextBatchNumber: UInt64 = 1
 
@@ -43,6 +46,7 @@ public struct BatchAccumulator: Sendable {
     public init(limits: BatchLimits, requestOverhead: Int = 0) {
         self.limits = limits
         self.requestOverhead = max(0, requestOverhead)
+        minimumWaitLeft = limits.maximumWait / 4
     }
 
     /// The number of batches still accepting events.
@@ -79,7 +83,7 @@ public struct BatchAccumulator: Sendable {
         now: ContinuousClock.Instant,
         age: Duration = .zero
     ) -> [Action] {
-        let dueAt = now + max(limits.maximumWait - max(age, .zero), limits.maximumWait / 4)
+        let dueAt = now + max(limits.maximumWait - max(age, .zero), minimumWaitLeft)
         let size = max(0, encodedSize)
         let key = event.target
         var actions: [Action] = []

@@ -7,6 +7,25 @@ public enum KuzzleNames {
         "_serverInfo", "_healthCheck", "_healthcheck", "_ready", "_query", "_list", "_publicApi", "_openapi",
     ]
 
+    /// A bit per length (in bytes, 63 and more share the last bit) that some ``routeLiterals`` entry has.
+    private static let routeLiteralLengths: UInt64 = routeLiterals.reduce(0) { $0 | 1 << min($1.utf8.count, 63) }
+    /// A bit per first byte (all ASCII below 0x80) that some ``routeLiterals`` entry starts with.
+    private static let routeLiteralFirstBytes: (low: UInt64, high: UInt64) = routeLiterals.reduce((0, 0)) { masks, name in
+        let byte = name.utf8.first ?? 0
+        return byte < 64 ? (masks.low | 1 << byte, masks.high) : (masks.low, masks.high | 1 << (byte & 63))
+    }
+
+    /// Whether `name` is one of ``routeLiterals``. Names are checked for every event: most are ruled out by their
+    /// length and first byte, without hashing.
+    static func isRouteLiteral(_ name: String) -> Bool {
+        let bytes = name.utf8
+        guard let first = bytes.first, first < 0x80,
+            routeLiteralLengths & (1 << min(bytes.count, 63)) != 0,
+            (first < 64 ? routeLiteralFirstBytes.low : routeLiteralFirstBytes.high) & (1 << (first & 63)) != 0
+        else { return false }
+        return routeLiterals.contains(name)
+    }
+
     /// Whether Kuzzle forbids `byte` in index and collection names: `\ / * ? " < > | , + # : . & %`, space, tab,
     /// line feed and carriage return. A switch, not a `Set`: names are checked for every event.
     static func isForbidden(_ byte: UInt8) -> Bool {
@@ -24,7 +43,7 @@ public enum KuzzleNames {
     /// Why `name` cannot be a Kuzzle index name, or `nil` when it can.
     public static func problemWithIndexName(_ name: String) -> String? {
         if let problem = problemWithStorageName(name) { return problem }
-        if routeLiterals.contains(name) { return "collides with the Kuzzle route \"/\(name)\"" }
+        if isRouteLiteral(name) { return "collides with the Kuzzle route \"/\(name)\"" }
         return nil
     }
 

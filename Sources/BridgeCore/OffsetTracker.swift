@@ -38,7 +38,7 @@ public struct OffsetTracker: Sendable {
         case discarded
     }
 
-    private var partitions: [TopicPartition: PartitionOffsets] = [:]
+    private var partitions = PartitionTable()
     private var lastEpoch: UInt64 = 0
     private var paused: Set<TopicPartition> = []
     /// The in-memory byte budget.
@@ -50,7 +50,7 @@ public struct OffsetTracker: Sendable {
     }
 
     /// The partitions currently owned.
-    public var ownedPartitions: Set<TopicPartition> { Set(partitions.keys) }
+    public var ownedPartitions: Set<TopicPartition> { Set(partitions.partitions) }
 
     /// The epoch of an owned partition.
     public func epoch(of partition: TopicPartition) -> AssignmentEpoch? { partitions[partition]?.epoch }
@@ -60,7 +60,11 @@ public struct OffsetTracker: Sendable {
 
     /// The next offset to commit for each owned partition with progress (all offsets below it are done).
     public var committableOffsets: [TopicPartition: Int64] {
-        partitions.compactMapValues(\.nextOffset)
+        var offsets: [TopicPartition: Int64] = [:]
+        for (partition, state) in zip(partitions.partitions, partitions.states) {
+            if let next = state.nextOffset { offsets[partition] = next }
+        }
+        return offsets
     }
 
     // MARK: - Assignment
@@ -72,8 +76,8 @@ public struct OffsetTracker: Sendable {
         lastEpoch += 1
         let epoch = AssignmentEpoch(rawValue: lastEpoch)
         for partition in newPartitions {
-            if let old = partitions[partition] { _ = flowControl.release(old.pendingBytes) }
-            partitions[partition] = PartitionOffsets(epoch: epoch)
+            if let old = partitions.remove(partition) { _ = flowControl.release(old.pendingBytes) }
+            partitions.set(partition, PartitionOffsets(epoch: epoch))
             paused.remove(partition)
         }
         return epoch
@@ -87,7 +91,7 @@ public struct OffsetTracker: Sendable {
         var commits: [TopicPartition: Int64] = [:]
         var released = 0
         for partition in revokedPartitions {
-            guard let state = partitions.removeValue(forKey: partition) else { continue }
+            guard let state = partitions.remove(partition) else { continue }
             paused.remove(partition)
             released += state.pendingBytes
             if let next = state.nextOffset, next != state.lastCommitted { commits[partition] = next }
@@ -99,7 +103,7 @@ public struct OffsetTracker: Sendable {
     public mutating func lost(_ lostPartitions: some Sequence<TopicPartition>) -> [Action] {
         var released = 0
         for partition in lostPartitions {
-            guard let state = partitions.removeValue(forKey: partition) else { continue }
+            guard let state = partitions.remove(partition) else { continue }
             paused.remove(partition)
             released += state.pendingBytes
         }
@@ -156,27 +160,16 @@ public struct OffsetTracker: Sendable {
     /// allocated for every source.
     public mutating func completed(_ sources: [EventSource]) -> [Action] {
         var released = 0
-        // Sources come in runs of one partition: its state is moved out of the dictionary once per run. (The run is
-        // kept in two plain variables: testing an optional tuple with `if let` copied the state at every source.)
-        var runPartition: TopicPartition?
-        var runState: PartitionOffsets?
-        for index in sources.indices {
-            let source = sources[index]
-            if let partition = runPartition, partition.partition != source.partition || partition.topic != source.topic
-            {
-                if let state = runState.take() { partitions[partition] = state }
-                runPartition = nil
-            }
-            if runPartition == nil {
-                let partition = source.topicPartition
-                runState = partitions.removeValue(forKey: partition)
-                runPartition = partition
-            }
-            if runState?.epoch == source.epoch {
-                released += runState?.settle(source.offset, as: .done) ?? 0
+        // Sources come in runs of one partition: the table finds it by comparing with the last one found.
+        sources.withUnsafeBufferPointer { sources in
+            for index in sources.indices {
+                let (offset, epoch) = (sources[index].offset, sources[index].epoch)
+                released +=
+                    partitions.update(topic: sources[index].topic, partition: sources[index].partition) { state in
+                        state.epoch == epoch ? state.settle(offset, as: .done) : 0
+                    } ?? 0
             }
         }
-        if let partition = runPartition, let state = runState.take() { partitions[partition] = state }
         return release(released)
     }
 
@@ -199,10 +192,13 @@ public struct OffsetTracker: Sendable {
         reason: String
     ) -> [Action] {
         let released = settleOne(partition, offset: offset, epoch: epoch, as: .held)
-        guard partitions[partition]?.epoch == epoch else { return [] }
+        let newlyHalted = partitions.update(partition) { state -> Bool in
+            guard state.epoch == epoch, state.haltReason == nil else { return false }
+            state.haltReason = reason
+            return true
+        }
         var actions: [Action] = []
-        if partitions[partition]?.haltReason == nil {
-            partitions[partition]?.haltReason = reason
+        if newlyHalted == true {
             paused.insert(partition)
             actions.append(.halt(partition, reason: reason))
         }
@@ -221,7 +217,7 @@ public struct OffsetTracker: Sendable {
     /// The last commit before closing: ``Action/commitFinal(_:)`` with the commit point of every owned partition
     /// that has one (committed already or not; committing it again is harmless).
     public mutating func shutdown() -> Action {
-        for (partition, state) in partitions { partitions[partition]?.lastCommitted = state.nextOffset }
+        partitions.updateAll { _, state in state.lastCommitted = state.nextOffset }
         return .commitFinal(committableOffsets)
     }
 
@@ -229,10 +225,10 @@ public struct OffsetTracker: Sendable {
 
     private mutating func takeUncommitted() -> [TopicPartition: Int64] {
         var commits: [TopicPartition: Int64] = [:]
-        for (partition, state) in partitions {
-            guard let next = state.nextOffset, next != state.lastCommitted else { continue }
+        partitions.updateAll { partition, state in
+            guard let next = state.nextOffset, next != state.lastCommitted else { return }
             commits[partition] = next
-            partitions[partition]?.lastCommitted = next
+            state.lastCommitted = next
         }
         return commits
     }
@@ -258,16 +254,12 @@ public struct OffsetTracker: Sendable {
         updatePartition(partition) { $0.epoch == epoch ? $0.settle(offset, as: state) : 0 } ?? 0
     }
 
-    /// Runs `body` on an owned partition's state, moved out of the dictionary and back: the state is then uniquely
-    /// referenced (no copy of its entries on append), and no dictionary `_modify` accessor runs (each call of one
-    /// allocated its coroutine frames: 3 mallocs per record). `nil` when the partition is not owned.
+    /// Runs `body` on an owned partition's state in place; `nil` when the partition is not owned.
     private mutating func updatePartition<Result>(
         _ partition: TopicPartition,
         _ body: (inout PartitionOffsets) -> Result
     ) -> Result? {
-        guard var state = partitions.removeValue(forKey: partition) else { return nil }
-        defer { partitions[partition] = state }
-        return body(&state)
+        partitions.update(partition, body)
     }
 
     private mutating func release(_ bytes: Int) -> [Action] {
@@ -278,6 +270,6 @@ public struct OffsetTracker: Sendable {
     }
 
     private func pausablePartitions() -> Set<TopicPartition> {
-        Set(partitions.keys.filter { !paused.contains($0) })
+        Set(partitions.partitions.filter { !paused.contains($0) })
     }
 }

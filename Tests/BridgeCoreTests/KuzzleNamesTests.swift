@@ -39,4 +39,19 @@ import Testing
         #expect(KuzzleNames.problemWithCollectionName("users") == nil)
         #expect(KuzzleNames.problemWithCollectionName("_kuzzle_keep") == "is reserved by Kuzzle")
     }
+
+    @Test("every route literal is found by the length and first-byte filter; near misses are not")
+    func routeLiteralFilterIsExact() {
+        for literal in KuzzleNames.routeLiterals {
+            #expect(KuzzleNames.isRouteLiteral(literal), "\(literal)")
+            #expect(KuzzleNames.problemWithIndexName(literal) != nil, "\(literal)")
+            // Same length and first byte, one byte changed: not a literal.
+            let nearMiss = String(literal.dropLast()) + (literal.last == "x" ? "y" : "x")
+            #expect(!KuzzleNames.isRouteLiteral(nearMiss), "\(nearMiss)")
+            #expect(!KuzzleNames.isRouteLiteral(literal + "x"), "\(literal)x")
+        }
+        for name in ["bench", "orders", "", "é", String(repeating: "u", count: 200)] {
+            #expect(!KuzzleNames.isRouteLiteral(name), "\(name)")
+        }
+    }
 }

@@ -156,4 +156,29 @@ import Testing
         accept(&tracker, p1, [0], bytes: 1)
         #expect(tracker.revoked([p0]) == [.commitNow([:]), .resume([p1])])
     }
+
+    @Test("partitions stay tracked apart after others are revoked and assigned between their records")
+    func partitionsStayApartAcrossRevocations() {
+        let p2 = TopicPartition(topic: "orders", partition: 2)
+        let other = TopicPartition(topic: "invoices", partition: 2)
+        var tracker = OffsetTracker()
+        let first = tracker.assigned([p0, p1, p2])
+        accept(&tracker, p2, [20, 21])
+        accept(&tracker, p1, [10])
+        // p0's removal moves the last partition's state into its place; the last lookup (p1) must not be reused.
+        _ = tracker.revoked([p0])
+        accept(&tracker, p2, [22])
+        let second = tracker.assigned([other])
+        accept(&tracker, other, [5])
+        _ = tracker.completed([
+            EventSource(topic: "orders", partition: 2, offset: 20, epoch: first),
+            EventSource(topic: "orders", partition: 2, offset: 21, epoch: first),
+            EventSource(topic: "invoices", partition: 2, offset: 5, epoch: second),
+            EventSource(topic: "orders", partition: 1, offset: 10, epoch: first),
+        ])
+        #expect(tracker.committableOffsets == [p1: 11, p2: 22, other: 6])
+        #expect(tracker.ownedPartitions == [p1, p2, other])
+        _ = tracker.completed([EventSource(topic: "orders", partition: 0, offset: 0, epoch: first)])
+        #expect(tracker.epoch(of: p0) == nil)
+    }
 }

@@ -31,7 +31,8 @@ struct BatchWriter: Sendable {
     /// Writes `batch` and reports what became of each of its operations.
     func write(_ batch: DocumentBatch) async -> BatchWriteReport {
         var report = BatchWriteReport(batch: batch)
-        var written = Set<Int>()
+        // Whether each position is written: a flag per operation (a `Set` hashed every position of every batch).
+        var written = [Bool](repeating: false, count: batch.operations.count)
         var groups: [[Int]] = [Array(batch.operations.indices)]
         var episode = RetryEpisode()
         var triedCreatingTarget = false
@@ -41,7 +42,7 @@ struct BatchWriter: Sendable {
             let positions = groups.removeFirst()
             guard !positions.isEmpty else { continue }
             if Task.isCancelled {
-                report.unfinishedPositions = (positions + groups.flatMap { $0 }).filter { !written.contains($0) }
+                report.unfinishedPositions = (positions + groups.flatMap { $0 }).filter { !written[$0] }
                 break
             }
             guard let kuzzleRoute = kuzzleRoute(for: batch) else {
@@ -73,11 +74,11 @@ struct BatchWriter: Sendable {
                     let position = positions[index]
                     switch outcome {
                     case .written:
-                        written.insert(position)
+                        written[position] = true
                     case .failed(let failure):
                         switch failure.disposition {
                         case .alreadyDone:
-                            written.insert(position)
+                            written[position] = true
                         case .permanent:
                             rejected.insert(position)
                             report.rejections.append(
@@ -99,7 +100,7 @@ struct BatchWriter: Sendable {
                 let resend = batch.retryPositions(afterFailuresAt: retryable).filter {
                     inGroup.contains($0) && !rejected.contains($0)
                 }
-                written.subtract(resend)
+                for position in resend { written[position] = false }
                 report.retries += 1
                 let reason = "\(retryable.count) document(s) refused transiently"
                 await episode.failed(batch: batch, reason: reason, policy: retryPolicy, random: &random, logger: logger)
@@ -165,7 +166,7 @@ struct BatchWriter: Sendable {
                 }
             }
         }
-        report.writtenPositions = written.sorted()
+        report.writtenPositions = written.indices.filter { written[$0] }
         return report
     }
 
