@@ -10,7 +10,9 @@ public enum KuzzleNames {
     /// A bit per length (in bytes, 63 and more share the last bit) that some ``routeLiterals`` entry has.
     private static let routeLiteralLengths: UInt64 = routeLiterals.reduce(0) { $0 | 1 << min($1.utf8.count, 63) }
     /// A bit per first byte (all ASCII below 0x80) that some ``routeLiterals`` entry starts with.
-    private static let routeLiteralFirstBytes: (low: UInt64, high: UInt64) = routeLiterals.reduce((0, 0)) { masks, name in
+    private static let routeLiteralFirstBytes: (low: UInt64, high: UInt64) = routeLiterals.reduce((0, 0)) {
+        masks,
+        name in
         let byte = name.utf8.first ?? 0
         return byte < 64 ? (masks.low | 1 << byte, masks.high) : (masks.low, masks.high | 1 << (byte & 63))
     }
