@@ -10,12 +10,13 @@ public enum KuzzleNames {
     /// A bit per length (in bytes, 63 and more share the last bit) that some ``routeLiterals`` entry has.
     private static let routeLiteralLengths: UInt64 = routeLiterals.reduce(0) { $0 | 1 << min($1.utf8.count, 63) }
     /// A bit per first byte (all ASCII below 0x80) that some ``routeLiterals`` entry starts with.
-    private static let routeLiteralFirstBytes: (low: UInt64, high: UInt64) = routeLiterals.reduce((0, 0)) {
-        masks,
-        name in
-        let byte = name.utf8.first ?? 0
-        return byte < 64 ? (masks.low | 1 << byte, masks.high) : (masks.low, masks.high | 1 << (byte & 63))
-    }
+    private static let routeLiteralFirstBytes: (low: UInt64, high: UInt64) = {
+        var masks: (low: UInt64, high: UInt64) = (0, 0)
+        for byte in routeLiterals.compactMap(\.utf8.first) {
+            if byte < 64 { masks.low |= 1 << byte } else { masks.high |= 1 << (byte & 63) }
+        }
+        return masks
+    }()
 
     /// Whether `name` is one of ``routeLiterals``. Names are checked for every event: most are ruled out by their
     /// length and first byte, without hashing.
