@@ -57,7 +57,12 @@ public struct BatchAccumulator: Sendable {
 
     /// The earliest instant at which ``tick(now:)`` will seal a batch by age, or `nil` when no batch is open.
     public var nextDeadline: ContinuousClock.Instant? {
-        openBatches.batches.lazy.compactMap(\.dueAt).min()
+        var earliest: ContinuousClock.Instant?
+        for position in openBatches.batches.indices {
+            guard let dueAt = openBatches.batches[position].dueAt else { continue }
+            if earliest.map({ dueAt < $0 }) ?? true { earliest = dueAt }
+        }
+        return earliest
     }
 
     /// Adds one event to the open batch of its target.

@@ -2,6 +2,7 @@ import BridgeCore
 import Kuzzle
 import Logging
 import RdKafka
+import Synchronization
 
 /// The bridge's engine: Kafka records in, strict Kuzzle writes out, offsets committed only for what is done.
 ///
@@ -37,6 +38,8 @@ actor BridgePipeline {
     let hooks: PipelineHooks
     let inbox: AsyncStream<PipelineInput>
     nonisolated let inboxContinuation: AsyncStream<PipelineInput>.Continuation
+    /// The earliest deadline of the open batches, published after every input for the timer task.
+    nonisolated let earliestBatchDeadline = Mutex<ContinuousClock.Instant?>(nil)
 
     let router = EventRouter()
     var accumulator: BatchAccumulator
@@ -110,7 +113,7 @@ actor BridgePipeline {
     /// - Throws: A fatal Kafka error, or the consumer stopping on its own.
     func run() async throws {
         try consumer.start()
-        let tickInterval = Self.tickInterval(for: configuration.batching.maximumWait)
+        let maximumWait = configuration.batching.maximumWait
         do {
             try await withThrowingDiscardingTaskGroup { group in
                 let consumer = self.consumer
@@ -119,15 +122,21 @@ actor BridgePipeline {
                     for await event in consumer.events { continuation.yield(.kafka(consume event)) }
                     continuation.yield(.consumerFinished)
                 }
-                group.addTask {
+                group.addTask { [self] in
+                    // Wakes at the earliest batch deadline, and at least every quarter of max_wait (at most 50 ms).
+                    var planner = TickPlanner(maximumWait: maximumWait)
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: tickInterval)
+                        let deadline = self.earliestBatchDeadline.withLock { $0 }
+                        let wake = planner.nextWake(now: .now, earliestDeadline: deadline)
+                        try? await Task.sleep(until: wake, clock: .continuous)
                         continuation.yield(.tick)
                     }
                 }
                 for await input in inbox {
                     try handle(consume input, group: &group)
                     if finished { break }
+                    let deadline = accumulator.nextDeadline
+                    earliestBatchDeadline.withLock { $0 = deadline }
                 }
                 group.cancelAll()
             }
@@ -137,12 +146,6 @@ actor BridgePipeline {
         }
         await consumer.close()
         logger.notice("Kafka consumer closed; left the group")
-    }
-
-    /// The timer period: fine enough for `batching.max_wait` to be honoured within a few milliseconds (5 ms at the
-    /// default 200 ms; a tick costs one pass over the open batches).
-    static func tickInterval(for maximumWait: Duration) -> Duration {
-        min(max(maximumWait / 40, .milliseconds(2)), .milliseconds(50))
     }
 
     // MARK: - Dispatch

@@ -13,7 +13,8 @@ enum PipelineInput: Sendable {
     case requestObserved(AdaptiveConcurrency.Observation)
     /// A dead letter was acknowledged by the broker (`delivered`), or its sending was cancelled.
     case deadLettered(DeadLetter, delivered: Bool)
-    /// A periodic timer tick: seal aged batches, commit, log statistics.
+    /// A timer tick, at a batch deadline or at least every quarter of `max_wait` (``TickPlanner``): seal aged
+    /// batches, commit, log statistics.
     case tick
     /// A stop was requested.
     case stop(BridgePipeline.StopMode)
