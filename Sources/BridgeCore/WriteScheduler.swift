@@ -26,6 +26,18 @@ public struct WriteScheduler: Sendable {
     private var queues: [DocumentTarget: Deque<DocumentBatch>] = [:]
     private var inFlight: [DocumentBatch.ID: DocumentBatch] = [:]
     private var queued = 0
+    /// What is known of each queue head against the in-flight batches of its target. Sealed batches never change, so
+    /// each pair is compared once: a comparison looks every id of the smaller batch up in the larger one, and
+    /// repeating it at every completion cost several hash lookups per document.
+    private var headChecks: [DocumentBatch.ID: HeadCheck] = [:]
+
+    /// A queue head's comparisons with in-flight batches.
+    private struct HeadCheck {
+        /// In-flight batches found to share no document id with the head.
+        var clearOf: [DocumentBatch.ID] = []
+        /// The in-flight batch last found to share a document id with the head.
+        var blockedBy: DocumentBatch.ID?
+    }
 
     /// Creates a scheduler.
     public init(maximumConcurrentBatches: Int) {
@@ -70,6 +82,7 @@ public struct WriteScheduler: Sendable {
         var actions: [Action] = []
         while inFlight.count < maximumConcurrentBatches, let target = oldestSendableTarget() {
             guard let batch = queues[target]?.popFirst() else { break }
+            headChecks[batch.id] = nil
             if queues[target]?.isEmpty == true { queues[target] = nil }
             queued -= 1
             inFlight[batch.id] = batch
@@ -78,16 +91,33 @@ public struct WriteScheduler: Sendable {
         return actions
     }
 
-    private func oldestSendableTarget() -> DocumentTarget? {
+    private mutating func oldestSendableTarget() -> DocumentTarget? {
         var best: (target: DocumentTarget, id: DocumentBatch.ID)?
         for (target, queue) in queues {
             guard let head = queue.first else { continue }
             if let best, best.id < head.id { continue }
-            // Few batches are in flight (writer.concurrency): compare the head with those of its target directly
-            // rather than keeping a set of their ids (which cost a hash insert and remove per document).
-            if inFlight.values.contains(where: { $0.target == target && head.sharesDocument(with: $0) }) { continue }
+            if sharesDocumentWithInFlight(head) { continue }
             best = (target, head.id)
         }
         return best?.target
+    }
+
+    /// Whether an in-flight batch of the head's target shares a document id with it.
+    ///
+    /// Few batches are in flight (writer.concurrency): the head is compared with those of its target directly rather
+    /// than through a set of their ids (which cost a hash insert and remove per document), and each pair only once.
+    private mutating func sharesDocumentWithInFlight(_ head: DocumentBatch) -> Bool {
+        var check = headChecks[head.id] ?? HeadCheck()
+        defer { headChecks[head.id] = check }
+        if let blocker = check.blockedBy, inFlight[blocker] != nil { return true }
+        check.blockedBy = nil
+        for (id, batch) in inFlight where batch.target == head.target && !check.clearOf.contains(id) {
+            if head.sharesDocument(with: batch) {
+                check.blockedBy = id
+                return true
+            }
+            check.clearOf.append(id)
+        }
+        return false
     }
 }

@@ -111,4 +111,21 @@ import Testing
         #expect(sent(scheduler.setConcurrencyLimit(0)).isEmpty)
         #expect(scheduler.maximumConcurrentBatches == 1)
     }
+
+    @Test("a head stays blocked by the in-flight batch it shares an id with, whatever else completes first")
+    func aHeadIsReleasedOnlyWhenItsBlockerCompletes() {
+        let all = batches([(shop, ["a"]), (shop, ["b"]), (shop, ["b", "c"]), (other, ["x"])])
+        var scheduler = WriteScheduler(maximumConcurrentBatches: 3)
+        #expect(sent(scheduler.enqueue(all[0])) == [all[0].id])
+        #expect(sent(scheduler.enqueue(all[1])) == [all[1].id])
+        // all[2] shares "b" with all[1]; it is checked against both in-flight batches.
+        #expect(sent(scheduler.enqueue(all[2])).isEmpty)
+        // A slot frees (all[0], disjoint): the head is still blocked by all[1]; the other target's batch goes.
+        #expect(sent(scheduler.complete(all[0].id)).isEmpty)
+        #expect(sent(scheduler.enqueue(all[3])) == [all[3].id])
+        #expect(sent(scheduler.complete(all[3].id)).isEmpty)
+        #expect(sent(scheduler.complete(all[1].id)) == [all[2].id])
+        #expect(sent(scheduler.complete(all[2].id)).isEmpty)
+        #expect(scheduler.isIdle)
+    }
 }

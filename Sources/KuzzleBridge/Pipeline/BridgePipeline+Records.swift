@@ -22,7 +22,10 @@ extension BridgePipeline {
         perform(actions, group: &group)
         statistics.consumed += 1
         let age = record.timestamp.map { Duration.milliseconds(wallClockMilliseconds - $0) } ?? .zero
-        let routing = configuration.routing(forTopic: record.topic)
+        if record.topic != lastRouting.topic {
+            lastRouting = (record.topic, configuration.routing(forTopic: record.topic))
+        }
+        let routing = lastRouting.routing
         // The record is moved along (Kafka record, source record, event, batch): its arrays are never copied, and
         // never retained more than the event's body slice needs.
         let event: DocumentEvent

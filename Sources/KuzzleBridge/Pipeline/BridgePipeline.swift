@@ -48,6 +48,9 @@ actor BridgePipeline {
     var adaptiveLimit: AdaptiveConcurrency?
     var tracker: OffsetTracker
     var statistics = PipelineStatistics()
+    /// The routing of the last record's topic: records come in runs of one topic, and comparing its name (usually
+    /// the very same string) is cheaper than hashing it for every record.
+    var lastRouting: (topic: String, routing: TopicRouting) = ("", TopicRouting())
     var pendingRevocations: [PendingRevocation] = []
     var deadLettersInFlight = 0
     var stopDeadline: ContinuousClock.Instant?
