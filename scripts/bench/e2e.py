@@ -117,6 +117,16 @@ def proc_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / tick
 
 
+def cpu_by_role(threads):
+    """The daemon's CPU seconds by role: Kafka (our poll thread and librdkafka's), HTTP I/O (NIO's event loops), and
+    the rest (Swift's cooperative pool: routing, batching, request bodies, answers, offsets)."""
+    roles = {"kafka": 0.0, "http": 0.0, "tasks": 0.0}
+    for name, seconds in threads:
+        role = "kafka" if name == "kafka-poll" or name.startswith("rdk:") else "http" if name.startswith("NIO-") else "tasks"
+        roles[role] += seconds
+    return roles
+
+
 def thread_cpu_seconds(pid):
     """CPU seconds (user+sys) per thread name of a live process, summed over threads sharing a name."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -386,6 +396,7 @@ def main():
     cpu = proc_cpu_seconds(daemon.pid)
     threads = sorted(thread_cpu_seconds(daemon.pid).items(), key=lambda item: -item[1])
     log("daemon CPU by thread: " + ", ".join(f"{name} {sec:.2f} s" for name, sec in threads if sec >= 0.01))
+    results["roles"] = cpu_by_role(threads)
     if profiler:
         stop_profile(profiler)
     others_cpu = {name: proc_cpu_seconds(pid) - others_before[name] for name, pid in others.items()}
@@ -457,6 +468,12 @@ def main():
         ("meanwhile, CPU s of the others", ", ".join(f"{k} {v:.1f}" for k, v in results["others"].items()),
          "same machine (2 cores): they bound the daemon's rate"),
         ("ratio daemon/kcat CPU per item", f"{daemon_cpu_per_doc / kcat_cpu_per_msg:.2f}x", "target <= 2x"),
+        ("  daemon CPU s per M docs by role",
+         ", ".join(f"{role} {sec / N * 1e6:.2f}" for role, sec in results["roles"].items()),
+         "kafka: kafka-poll + librdkafka; http: NIO; tasks: the rest"),
+        ("  kafka + http alone / kcat CPU per item",
+         f"{(results['roles']['kafka'] + results['roles']['http']) / N / kcat_cpu_per_msg:.2f}x",
+         "the I/O threads' share before any per-document work"),
         ("ratio daemon docs/s / kcat msgs/s", f"{rate / kcat_rate:.0%}", "target >= 60% (or >= 100k docs/s)"),
         ("daemon peak RSS (VmHWM)", f"{results['daemon'][2]:.1f} MiB", "target <= 100 MiB"),
         (f"latency at {lat_rate}/s ({args.latency_fraction:.0%} of peak)",
