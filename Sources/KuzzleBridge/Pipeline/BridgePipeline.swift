@@ -2,7 +2,6 @@ import BridgeCore
 import Kuzzle
 import Logging
 import RdKafka
-import Synchronization
 
 /// The bridge's engine: Kafka records in, strict Kuzzle writes out, offsets committed only for what is done.
 ///
@@ -38,8 +37,10 @@ actor BridgePipeline {
     let hooks: PipelineHooks
     let inbox: AsyncStream<PipelineInput>
     nonisolated let inboxContinuation: AsyncStream<PipelineInput>.Continuation
-    /// The earliest deadline of the open batches, published after every input for the timer task.
-    nonisolated let earliestBatchDeadline = Mutex<ContinuousClock.Instant?>(nil)
+    /// The timer task's answers: after each tick, the instant it was handled and the earliest deadline of the batches
+    /// then open (see ``TickPlanner``).
+    let tickReplies: AsyncStream<TickReply>
+    nonisolated let tickReplyContinuation: AsyncStream<TickReply>.Continuation
 
     let router = EventRouter()
     var accumulator: BatchAccumulator
@@ -78,6 +79,7 @@ actor BridgePipeline {
         self.consumer = consumer
         let (inbox, inboxContinuation) = AsyncStream.makeStream(of: PipelineInput.self)
         (self.inbox, self.inboxContinuation) = (inbox, inboxContinuation)
+        (tickReplies, tickReplyContinuation) = AsyncStream.makeStream(of: TickReply.self)
         var writer = writer
         switch configuration.writer.concurrency {
         case .fixed(let count):
@@ -125,22 +127,25 @@ actor BridgePipeline {
                     for await event in consumer.events { continuation.yield(.kafka(consume event)) }
                     continuation.yield(.consumerFinished)
                 }
-                group.addTask { [self] in
+                group.addTask { [tickReplies] in
                     // Wakes at the earliest batch deadline, and at least every quarter of max_wait (at most 50 ms).
+                    // The deadline comes with the answer to the previous tick, never from before it was handled.
                     var planner = TickPlanner(maximumWait: maximumWait)
+                    var replies = tickReplies.makeAsyncIterator()
+                    var reply = TickReply(handledAt: .now, earliestDeadline: nil)
                     while !Task.isCancelled {
-                        let deadline = self.earliestBatchDeadline.withLock { $0 }
-                        let wake = planner.nextWake(now: .now, earliestDeadline: deadline)
+                        let wake = planner.nextWake(now: reply.handledAt, earliestDeadline: reply.earliestDeadline)
                         try? await Task.sleep(until: wake, clock: .continuous)
                         continuation.yield(.tick)
+                        guard let next = await replies.next() else { break }
+                        reply = next
                     }
                 }
                 for await input in inbox {
                     try handle(consume input, group: &group)
                     if finished { break }
-                    let deadline = accumulator.nextDeadline
-                    earliestBatchDeadline.withLock { $0 = deadline }
                 }
+                tickReplyContinuation.finish()
                 group.cancelAll()
             }
         } catch {
@@ -170,6 +175,7 @@ actor BridgePipeline {
             handleDeadLettered(letter, delivered: delivered)
         case .tick:
             tick(now: now, group: &group)
+            tickReplyContinuation.yield(TickReply(handledAt: now, earliestDeadline: accumulator.nextDeadline))
         case .stop(let mode):
             beginStop(mode, now: now, group: &group)
         }

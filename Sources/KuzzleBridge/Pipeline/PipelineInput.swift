@@ -14,10 +14,18 @@ enum PipelineInput: Sendable {
     /// A dead letter was acknowledged by the broker (`delivered`), or its sending was cancelled.
     case deadLettered(DeadLetter, delivered: Bool)
     /// A timer tick, at a batch deadline or at least every quarter of `max_wait` (``TickPlanner``): seal aged
-    /// batches, commit, log statistics.
+    /// batches, commit, log statistics; then answer the timer with a ``TickReply``.
     case tick
     /// A stop was requested.
     case stop(BridgePipeline.StopMode)
+}
+
+/// The pipeline's answer to a tick, from which the timer plans its next wake.
+struct TickReply: Sendable {
+    /// When the tick was handled: a batch opened later is due at least a quarter of `max_wait` after this.
+    var handledAt: ContinuousClock.Instant
+    /// The earliest deadline of the batches open once the tick was handled, or `nil` when none was.
+    var earliestDeadline: ContinuousClock.Instant?
 }
 
 /// Callbacks through which the daemon observes the pipeline (systemd notifications, health endpoint).
