@@ -13,9 +13,6 @@ struct PartitionTable: Sendable {
     /// The position found last (may be stale: always checked against ``partitions``).
     private var lastFound = 0
 
-    /// The number of owned partitions.
-    var count: Int { partitions.count }
-
     /// The state of `partition`, or `nil` when it is not owned.
     subscript(partition: TopicPartition) -> PartitionOffsets? {
         positions[partition].map { states[$0] }

@@ -40,7 +40,7 @@ actor BridgePipeline {
     /// The timer task's answers: after each tick, the instant it was handled and the earliest deadline of the batches
     /// then open (see ``TickPlanner``).
     let tickReplies: AsyncStream<TickReply>
-    nonisolated let tickReplyContinuation: AsyncStream<TickReply>.Continuation
+    let tickReplyContinuation: AsyncStream<TickReply>.Continuation
 
     let router = EventRouter()
     var accumulator: BatchAccumulator
