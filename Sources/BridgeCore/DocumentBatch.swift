@@ -166,3 +166,26 @@ public struct DocumentBatch: Sendable, Identifiable {
         return position
     }
 }
+
+extension DocumentBatch {
+    /// The part of the batch whose events satisfy `keep` (by their source), under the same identity, or `nil` when
+    /// nothing is kept: what a member still owns of a batch whose other partitions it lost.
+    ///
+    /// Operations keep their order; sources that `keep` refuses are dropped (their new owner re-reads them).
+    public func retaining(where keep: (EventSource) -> Bool) -> DocumentBatch? {
+        var kept = DocumentBatch(
+            id: id,
+            target: target,
+            openedAt: openedAt,
+            requestOverhead: encodedBytes - operationSizes.reduce(0, +),
+            expectedDocuments: operations.count
+        )
+        for position in operations.indices where keep(operations[position].source) {
+            kept.add(operations[position], encodedSize: operationSizes[position], dueAt: dueAt)
+        }
+        guard kept.documentCount > 0 else { return nil }
+        // Superseded writes of kept partitions stay among the sources: they are done when the batch is.
+        kept.sources = sources.filter(keep)
+        return kept
+    }
+}

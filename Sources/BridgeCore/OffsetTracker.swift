@@ -58,6 +58,9 @@ public struct OffsetTracker: Sendable {
     /// Why a partition is halted, or `nil` when it is not halted (or not owned).
     public func haltReason(of partition: TopicPartition) -> String? { partitions[partition]?.haltReason }
 
+    /// The offset that halted a partition (held for good), or `nil`.
+    public func heldOffset(of partition: TopicPartition) -> Int64? { partitions[partition]?.firstHeldOffset }
+
     /// The next offset to commit for each owned partition with progress (all offsets below it are done).
     public var committableOffsets: [TopicPartition: Int64] {
         var offsets: [TopicPartition: Int64] = [:]

@@ -41,6 +41,9 @@ struct PartitionOffsets: Sendable {
     /// The smallest received offset that is not done, if any.
     var firstUndoneOffset: Int64? { entries.first?.offset }
 
+    /// The first offset held for good (the one that halted the partition), if any.
+    var firstHeldOffset: Int64? { entries.first { $0.state == .held }?.offset }
+
     /// Records a received offset. Returns `false` (and records nothing) for an offset at or below the last one.
     mutating func receive(_ offset: Int64, bytes: Int) -> Bool {
         if let lastReceived, offset <= lastReceived { return false }

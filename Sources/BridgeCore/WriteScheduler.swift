@@ -77,6 +77,35 @@ public struct WriteScheduler: Sendable {
         return dispatch()
     }
 
+    /// Removes an in-flight batch; `false` when unknown.
+    fileprivate mutating func removeInFlight(_ id: DocumentBatch.ID) -> Bool {
+        inFlight.removeValue(forKey: id) != nil
+    }
+
+    /// Queues `batch` ahead of every queued batch of its target.
+    fileprivate mutating func pushFront(_ batch: DocumentBatch) {
+        queues[batch.target, default: []].prepend(batch)
+        headChecks[batch.id] = nil
+        queued += 1
+    }
+
+    /// Replaces every queued batch by `transform(batch)`, dropping the `nil`s.
+    fileprivate mutating func transformQueues(_ transform: (DocumentBatch) -> DocumentBatch?) {
+        for target in Array(queues.keys) {
+            guard let queue = queues[target] else { continue }
+            var kept = Deque<DocumentBatch>()
+            for batch in queue {
+                headChecks[batch.id] = nil
+                if let batch = transform(batch) { kept.append(batch) }
+            }
+            queued -= queue.count - kept.count
+            queues[target] = kept.isEmpty ? nil : kept
+        }
+    }
+
+    /// ``dispatch()`` for the extensions.
+    fileprivate mutating func dispatchReleased() -> [Action] { dispatch() }
+
     /// Sends, oldest first, every queue head that is free of in-flight ids, while slots remain.
     private mutating func dispatch() -> [Action] {
         var actions: [Action] = []
@@ -119,5 +148,24 @@ public struct WriteScheduler: Sendable {
             check.clearOf.append(id)
         }
         return false
+    }
+}
+
+extension WriteScheduler {
+    /// Reports that an in-flight batch is over, and puts `remainder` (what of it must still be written) at the head
+    /// of its target's queue, ahead of every later batch, so per-id order holds.
+    /// - Returns: The batches that may be sent now (possibly the remainder).
+    public mutating func complete(_ id: DocumentBatch.ID, requeueing remainder: DocumentBatch?) -> [Action] {
+        guard let remainder else { return complete(id) }
+        guard removeInFlight(id) else { return [] }
+        pushFront(remainder)
+        return dispatchReleased()
+    }
+
+    /// Replaces every queued batch by `transform(batch)` (dropped when `nil`), in place and in order.
+    /// - Returns: The batches that may be sent now (a dropped head may free its target).
+    public mutating func filterQueued(_ transform: (DocumentBatch) -> DocumentBatch?) -> [Action] {
+        transformQueues(transform)
+        return dispatchReleased()
     }
 }

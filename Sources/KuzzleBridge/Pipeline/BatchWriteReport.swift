@@ -38,3 +38,27 @@ struct BatchWriteReport: Sendable {
     /// Whether every operation was settled (written, rejected or halted).
     var isFinished: Bool { unfinishedPositions.isEmpty }
 }
+
+extension BatchWriteReport {
+    /// The core's view of the report.
+    var outcome: BatchOutcome {
+        BatchOutcome(
+            batchID: batch.id,
+            refusals: rejections.map { rejection in
+                BatchOutcome.Refusal(
+                    event: batch.operations[rejection.position],
+                    status: rejection.status,
+                    errorID: rejection.errorID,
+                    reason: rejection.reason
+                )
+            },
+            haltReason: haltReason,
+            writtenPositions: writtenPositions,
+            unfinishedPositions: unfinishedPositions,
+            abandoned: false,
+            requests: requests,
+            retries: retries,
+            overloads: overloads
+        )
+    }
+}

@@ -75,7 +75,7 @@ public enum BridgeDaemon {
         if let topic = configuration.deadLetter.topic {
             let made = try KafkaProducer(configuration: KafkaProducerConfiguration(configuration), logger: logger)
             producer = made
-            deadLetters = DeadLetterWriter(producer: made, topic: topic, retryPolicy: retryPolicy, logger: logger)
+            deadLetters = DeadLetterWriter(producer: made, topic: topic)
         }
         let writer = BatchWriter(
             client: kuzzle,

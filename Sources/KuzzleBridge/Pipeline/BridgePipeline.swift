@@ -1,18 +1,17 @@
 import BridgeCore
+import Foundation
 import Kuzzle
 import Logging
 import RdKafka
 
-/// The bridge's engine: Kafka records in, strict Kuzzle writes out, offsets committed only for what is done.
+/// The bridge's I/O shell around ``PipelineCore``: Kafka records in, Kuzzle writes out, offsets committed only for
+/// what is done.
 ///
-/// One actor owns every state machine of the core (``OffsetTracker``, ``BatchAccumulator``, ``WriteScheduler``, and
-/// ``AdaptiveConcurrency`` with an adaptive `writer.concurrency`) and
-/// reacts to ``PipelineInput``s one at a time; I/O (Kuzzle writes, dead letters, commits) runs in child tasks whose
-/// results come back as inputs. The consumer keeps polling on its own thread whatever happens here: backpressure is
-/// applied by pausing partitions, never by blocking.
-///
-/// - Important: A partition's committed offset never passes an event that Kuzzle or the dead-letter topic has not
-///   acknowledged: commits only ever come from ``OffsetTracker``.
+/// Every decision (routing, batching, ordering, offsets, dead letters, halts, revocations, the stop, the send-time
+/// lease) is the core's. This actor feeds it one ``PipelineInput`` at a time with the time, and performs the
+/// ``PipelineAction``s it returns: writer and dead-letter child tasks whose results come back as inputs, pauses,
+/// commits, log lines and hooks. The consumer keeps polling on its own thread whatever happens here: backpressure
+/// is applied by pausing partitions, never by blocking.
 actor BridgePipeline {
     /// How a stop was asked for.
     enum StopMode: Sendable {
@@ -20,13 +19,6 @@ actor BridgePipeline {
         case graceful
         /// Commit what is done now and leave (a second signal).
         case immediate
-    }
-
-    /// A revocation waiting for the in-flight events of its partitions.
-    struct PendingRevocation {
-        var partitions: Set<TopicPartition>
-        var revocation: KafkaRevocation
-        var deadline: ContinuousClock.Instant
     }
 
     let consumer: KafkaConsumer
@@ -37,35 +29,23 @@ actor BridgePipeline {
     let hooks: PipelineHooks
     let inbox: AsyncStream<PipelineInput>
     nonisolated let inboxContinuation: AsyncStream<PipelineInput>.Continuation
-    /// The timer task's answers: after each tick, the instant it was handled and the earliest deadline of the batches
-    /// then open (see ``TickPlanner``).
+    /// The timer task's answers: after each tick, the instant it was handled and the earliest deadline then.
     let tickReplies: AsyncStream<TickReply>
     let tickReplyContinuation: AsyncStream<TickReply>.Continuation
+    /// The lease every writer checks right before each request.
+    let lease: SharedSendLease
 
-    let router = EventRouter()
-    var accumulator: BatchAccumulator
-    var scheduler: WriteScheduler
-    /// The limit of batches in flight with `writer.concurrency: adaptive` (fed by every request's outcome), else `nil`.
-    var adaptiveLimit: AdaptiveConcurrency?
-    var tracker: OffsetTracker
+    /// Every decision.
+    var core: PipelineCore
+    /// The actions of the input being handled (one buffer, reused).
+    var actions: [PipelineAction] = []
+    /// The Kafka layer's revocation handshakes, until the core finishes them.
+    var revocations: [RevocationTicket: KafkaRevocation] = [:]
+    /// Request latencies and lag, for the stats line.
     var statistics = PipelineStatistics()
-    /// The routing of the last record's topic: records come in runs of one topic, and comparing its name (usually
-    /// the very same string) is cheaper than hashing it for every record.
+    /// The routing of the last record's topic: records come in runs of one topic.
     var lastRouting: (topic: String, routing: TopicRouting) = ("", TopicRouting())
-    var pendingRevocations: [PendingRevocation] = []
-    var deadLettersInFlight = 0
-    var stopDeadline: ContinuousClock.Instant?
     var finished = false
-    var isReady = false
-    var haltedPartitions: [TopicPartition: (reason: String, loggedAt: ContinuousClock.Instant)] = [:]
-    var lastCommitAt = ContinuousClock.now
-    var lastStatsAt = ContinuousClock.now
-    /// How often progress is committed (asynchronously) while running.
-    let commitInterval: Duration = .seconds(1)
-    /// How often a halted partition's error line is repeated.
-    let haltReminderInterval: Duration = .seconds(60)
-    /// The larger per-request overhead of the two bulk routes.
-    let requestOverhead: Int
 
     /// Creates a pipeline; nothing runs until ``run()``.
     init(
@@ -80,14 +60,18 @@ actor BridgePipeline {
         let (inbox, inboxContinuation) = AsyncStream.makeStream(of: PipelineInput.self)
         (self.inbox, self.inboxContinuation) = (inbox, inboxContinuation)
         (tickReplies, tickReplyContinuation) = AsyncStream.makeStream(of: TickReply.self)
+        let parameters = configuration.pipelineParameters(hasDeadLetterTopic: deadLetters != nil)
+        core = PipelineCore(parameters: parameters, now: .now, seed: UInt64.random(in: 1...UInt64.max)) { event in
+            KuzzleRequestBody.largestEncodedSize(
+                id: event.id,
+                action: BatchWriter.bulkAction(for: event.action),
+                bodyBytes: event.body?.count
+            )
+        }
+        let lease = SharedSendLease(SendLease(gap: parameters.leaseGap))
+        self.lease = lease
         var writer = writer
-        switch configuration.writer.concurrency {
-        case .fixed(let count):
-            scheduler = WriteScheduler(maximumConcurrentBatches: count)
-        case .adaptive:
-            let limit = AdaptiveConcurrency(parameters: configuration.writer.adaptiveParameters, now: .now)
-            adaptiveLimit = limit
-            scheduler = WriteScheduler(maximumConcurrentBatches: limit.limit)
+        if case .adaptive = configuration.writer.concurrency {
             writer.observeRequest = { inboxContinuation.yield(.requestObserved($0)) }
         }
         self.writer = writer
@@ -95,17 +79,6 @@ actor BridgePipeline {
         self.configuration = configuration
         self.hooks = hooks
         self.logger = logger
-        requestOverhead = max(
-            KuzzleRequestBody.fixedOverhead(route: .mWrite),
-            KuzzleRequestBody.fixedOverhead(route: .importBulk)
-        )
-        accumulator = BatchAccumulator(limits: configuration.batching, requestOverhead: requestOverhead)
-        tracker = OffsetTracker(
-            flowControl: FlowControl(
-                highWatermark: configuration.backpressure.maximumBufferedBytes,
-                lowWatermark: configuration.backpressure.resumeBelowBytes
-            )
-        )
     }
 
     /// Asks the pipeline to stop; a second call stops at once (still committing only what is done).
@@ -128,7 +101,7 @@ actor BridgePipeline {
                     continuation.yield(.consumerFinished)
                 }
                 group.addTask { [tickReplies] in
-                    // Wakes at the earliest batch deadline, and at least every quarter of max_wait (at most 50 ms).
+                    // Wakes at the earliest core deadline, and at least every quarter of max_wait (at most 50 ms).
                     // The deadline comes with the answer to the previous tick, never from before it was handled.
                     var planner = TickPlanner(maximumWait: maximumWait)
                     var replies = tickReplies.makeAsyncIterator()
@@ -142,7 +115,8 @@ actor BridgePipeline {
                     }
                 }
                 for await input in inbox {
-                    try handle(consume input, group: &group)
+                    try handle(consume input)
+                    perform(group: &group)
                     if finished { break }
                 }
                 tickReplyContinuation.finish()
@@ -156,64 +130,60 @@ actor BridgePipeline {
         logger.notice("Kafka consumer closed; left the group")
     }
 
-    // MARK: - Dispatch
+    // MARK: - Inputs
 
-    private func handle(_ input: consuming PipelineInput, group: inout ThrowingDiscardingTaskGroup<any Error>) throws {
+    private func handle(_ input: consuming PipelineInput) throws {
         let now = ContinuousClock.now
         switch consume input {
         case .kafka(let event):
-            try handle(consume event, now: now, group: &group)
+            try handle(consume event, now: now)
         case .consumerFinished:
-            if stopDeadline == nil {
-                throw BridgeRuntimeError.consumerStopped
-            }
+            if !core.isStopping { throw BridgeRuntimeError.consumerStopped }
         case .written(let report):
-            handle(report, now: now, group: &group)
+            for latency in report.latencies { statistics.recordLatency(latency) }
+            hooks.batchWritten(report.batch.documentCount, report.latencies)
+            core.retried(count: report.retries)
+            core.written(report.outcome, now: now, into: &actions)
         case .requestObserved(let observation):
-            observe(observation, now: now, group: &group)
-        case .deadLettered(let letter, let delivered):
-            handleDeadLettered(letter, delivered: delivered)
+            core.observe(observation, now: now, into: &actions)
+        case .deadLettered(let ticket, let result):
+            switch result {
+            case .delivered: core.deadLetterDelivered(ticket, now: now, into: &actions)
+            case .failed(let reason): core.deadLetterFailed(ticket, reason: reason, now: now, into: &actions)
+            case .cancelled: break
+            }
         case .tick:
-            tick(now: now, group: &group)
-            tickReplyContinuation.yield(TickReply(handledAt: now, earliestDeadline: accumulator.nextDeadline))
+            core.tick(now: now, lastPoll: now, into: &actions)
+            tickReplyContinuation.yield(TickReply(handledAt: now, earliestDeadline: core.nextDeadline))
+            if consumer.isPolling { hooks.heartbeat() }
         case .stop(let mode):
-            beginStop(mode, now: now, group: &group)
+            if !core.isStopping { hooks.stopping() }
+            core.stop(immediate: mode == .immediate, now: now, into: &actions)
         }
-        checkRevocations(now: now)
-        checkStop(now: now)
+        core.settle(now: now, into: &actions)
     }
 
-    private func handle(
-        _ event: consuming KafkaConsumerEvent,
-        now: ContinuousClock.Instant,
-        group: inout ThrowingDiscardingTaskGroup<any Error>
-    ) throws {
+    private func handle(_ event: consuming KafkaConsumerEvent, now: ContinuousClock.Instant) throws {
         switch consume event {
         case .records(var records):
             let handedOver = KafkaConsumer.handoffBytes(of: records)
             defer { consumer.recordsTaken(bytes: handedOver) }
-            guard stopDeadline == nil else { return }
+            guard !core.isStopping else { return }
             let wallClock = Self.wallClockMilliseconds()
             // Each record is moved out of the array (swapped with an empty record, which holds no storage), not
             // copied: a copy would retain and later release its topic, key, value and headers.
             for index in records.indices {
                 var record = KafkaRecord.empty
                 swap(&record, &records[index])
-                intake(record, now: now, wallClockMilliseconds: wallClock, group: &group)
+                intake(record, now: now, wallClockMilliseconds: wallClock)
             }
         case .partitionsAssigned(let partitions):
-            partitionsAssigned(partitions)
+            core.assigned(partitions.map(TopicPartition.init), now: now, into: &actions)
         case .partitionsRevoked(let partitions, let revocation):
-            partitionsRevoked(partitions, revocation: revocation, now: now, group: &group)
+            let ticket = core.revoked(partitions.map(TopicPartition.init), now: now, into: &actions)
+            revocations[ticket] = revocation
         case .partitionsLost(let partitions):
-            let lost = Set(partitions.map(TopicPartition.init))
-            logger.warning(
-                "Partitions lost without a revoke; nothing committed for them",
-                metadata: [
-                    LogKeys.kafkaPartition: "\(lost.map(\.description).sorted().joined(separator: ","))"
-                ]
-            )
-            perform(tracker.lost(lost), group: &group)
+            core.lost(partitions.map(TopicPartition.init), now: now, into: &actions)
         case .statistics(let stats):
             for (partition, figures) in stats.partitions {
                 if let lag = figures.consumerLag { statistics.reportedLag[TopicPartition(partition)] = lag }
@@ -228,6 +198,40 @@ actor BridgePipeline {
             }
             logger.warning("Kafka error (librdkafka retries it)", error: error)
         }
+    }
+
+    /// Hands one record to the core, with what it holds in memory (key, value, headers, bookkeeping) and its age.
+    private func intake(_ record: consuming KafkaRecord, now: ContinuousClock.Instant, wallClockMilliseconds: Int64) {
+        let bytes = Self.heldBytes(of: record)
+        let age = record.timestamp.map { Duration.milliseconds(wallClockMilliseconds - $0) } ?? .zero
+        if record.topic != lastRouting.topic {
+            lastRouting = (record.topic, configuration.routing(forTopic: record.topic))
+        }
+        core.receive(
+            SourceRecord(taking: record, epoch: .none),
+            bytes: bytes,
+            routing: lastRouting.routing,
+            now: now,
+            age: age,
+            into: &actions
+        )
+    }
+
+    /// The memory a record holds until it is done: its key, value and headers (names and values), plus the
+    /// bookkeeping around it.
+    static func heldBytes(of record: borrowing KafkaRecord) -> Int {
+        var bytes = (record.value?.count ?? 0) + (record.key?.count ?? 0) + recordOverheadBytes
+        for header in record.headers { bytes += header.name.utf8.count + (header.value?.count ?? 0) + 32 }
+        return bytes
+    }
+
+    /// Memory a record holds besides its key, value and headers: the event, its record copy, its place in the batch
+    /// arrays and id map and in the tracker (measured around 0.5 to 1 KiB).
+    static let recordOverheadBytes = 512
+
+    /// The wall clock in milliseconds since the Unix epoch (Kafka timestamps use it).
+    static func wallClockMilliseconds() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded())
     }
 }
 
@@ -251,4 +255,26 @@ extension TopicPartition {
 
     /// The Kafka layer's name for this topic-partition.
     var kafka: KafkaTopicPartition { KafkaTopicPartition(topic: topic, partition: partition) }
+}
+
+extension SourceRecord {
+    /// The core's view of a Kafka record, which it takes over (its key and value arrays are moved, not copied).
+    init(taking record: consuming KafkaRecord, epoch: AssignmentEpoch) {
+        // Swapped out of the consumed record: reading them would retain each, to release them with the record.
+        var topic = ""
+        var key: [UInt8]?
+        var value: [UInt8]?
+        swap(&topic, &record.topic)
+        swap(&key, &record.key)
+        swap(&value, &record.value)
+        self.init(
+            topic: topic,
+            partition: record.partition,
+            offset: record.offset,
+            key: key,
+            value: value,
+            headers: record.headers.isEmpty ? [] : record.headers.map { Header(name: $0.name, value: $0.value) },
+            epoch: epoch
+        )
+    }
 }

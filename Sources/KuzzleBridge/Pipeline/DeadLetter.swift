@@ -33,6 +33,19 @@ struct DeadLetter: Sendable {
     /// The one-line reason, for logs.
     var reason: String
 
+    /// The dead letter the core asked for.
+    init(_ request: DeadLetterRequest) {
+        self.init(
+            record: request.record,
+            target: request.target,
+            documentID: request.documentID,
+            kind: request.kind,
+            reason: request.reason,
+            status: request.status,
+            errorID: request.errorID
+        )
+    }
+
     /// A dead letter for a record the router could not turn into a document operation.
     init(record: SourceRecord, error: EventDecodingError) {
         self.init(record: record, event: nil, kind: "decoding:\(error.kind.rawValue)", reason: error.description)
@@ -66,8 +79,27 @@ struct DeadLetter: Sendable {
         status: Int? = nil,
         errorID: String? = nil
     ) {
-        let target = event?.target
-        let documentID = event?.id
+        self.init(
+            record: record,
+            target: event?.target,
+            documentID: event?.id,
+            kind: kind,
+            reason: reason,
+            status: status,
+            errorID: errorID
+        )
+    }
+
+    /// A dead letter with the error headers spelled out, naming the target and id when known.
+    init(
+        record: SourceRecord,
+        target: DocumentTarget?,
+        documentID: String?,
+        kind: String,
+        reason: String,
+        status: Int?,
+        errorID: String?
+    ) {
         source = record.source
         key = record.key
         value = record.value

@@ -2,45 +2,32 @@ import BridgeCore
 import Logging
 import RdKafka
 
-/// Produces dead letters to the dead-letter topic and waits for the broker's acknowledgement.
-///
-/// The producer is idempotent with `acks=all`, so an acknowledged dead letter is durable. A failed delivery is
-/// retried with backoff until it succeeds or the task is cancelled (shutdown deadline): the event's offset is only
-/// completed on acknowledgement.
+/// What one attempt to produce a dead letter came to.
+enum DeadLetterResult: Sendable {
+    /// The broker acknowledged it (the producer is idempotent with `acks=all`: it is durable).
+    case delivered
+    /// The broker or the producer refused it; the reason names why (never a secret: librdkafka's error text).
+    case failed(String)
+    /// The attempt was cancelled (the stop's deadline).
+    case cancelled
+}
+
+/// Produces dead letters to the dead-letter topic and waits for the broker's acknowledgement, one attempt per call:
+/// ``PipelineCore`` decides on retries (backoff) and, when a dead letter keeps failing, halts its partition.
 struct DeadLetterWriter: Sendable {
     /// The producer.
     let producer: KafkaProducer
     /// The dead-letter topic.
     let topic: String
-    /// Backoff between failed deliveries.
-    let retryPolicy: RetryPolicy
-    /// Where failures are logged.
-    let logger: Logger
 
-    /// Sends `letter`; returns `true` once the broker acknowledged it, `false` if cancelled first.
-    func send(_ letter: DeadLetter) async -> Bool {
-        var attempt = 0
-        var random = SystemRandomNumberGenerator()
-        while !Task.isCancelled {
-            do {
-                _ = try await producer.send(topic: topic, key: letter.key, value: letter.value, headers: letter.headers)
-                return true
-            } catch {
-                attempt += 1
-                if attempt == 1 {
-                    logger.warning(
-                        "Dead-letter delivery failed, retrying",
-                        error: error,
-                        metadata: [
-                            LogKeys.deadLetterTopic: "\(topic)", LogKeys.kafkaTopic: "\(letter.source.topic)",
-                            LogKeys.kafkaPartition: "\(letter.source.partition)",
-                            LogKeys.kafkaOffset: "\(letter.source.offset)",
-                        ]
-                    )
-                }
-                try? await Task.sleep(for: retryPolicy.delay(forAttempt: attempt, using: &random))
-            }
+    /// Makes one attempt to produce `letter`.
+    func send(_ letter: DeadLetter) async -> DeadLetterResult {
+        guard !Task.isCancelled else { return .cancelled }
+        do {
+            _ = try await producer.send(topic: topic, key: letter.key, value: letter.value, headers: letter.headers)
+            return .delivered
+        } catch {
+            return Task.isCancelled ? .cancelled : .failed("\(error)")
         }
-        return false
     }
 }

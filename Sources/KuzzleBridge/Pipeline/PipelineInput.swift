@@ -11,8 +11,8 @@ enum PipelineInput: Sendable {
     case written(BatchWriteReport)
     /// One Kuzzle request's outcome, as it happened, for the adaptive concurrency limit (adaptive mode only).
     case requestObserved(AdaptiveConcurrency.Observation)
-    /// A dead letter was acknowledged by the broker (`delivered`), or its sending was cancelled.
-    case deadLettered(DeadLetter, delivered: Bool)
+    /// One attempt to produce a dead letter ended (the ticket of its ``DeadLetterRequest``).
+    case deadLettered(UInt64, DeadLetterResult)
     /// A timer tick, at a batch deadline or at least every quarter of `max_wait` (``TickPlanner``): seal aged
     /// batches, commit, log statistics; then answer the timer with a ``TickReply``.
     case tick
