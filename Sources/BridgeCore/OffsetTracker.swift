@@ -41,6 +41,8 @@ public struct OffsetTracker: Sendable {
     private var partitions = PartitionTable()
     private var lastEpoch: UInt64 = 0
     private var paused: Set<TopicPartition> = []
+    /// Partitions paused because their window holds more than their share of the budget.
+    private var windowPaused: Set<TopicPartition> = []
     /// The in-memory byte budget.
     public private(set) var flowControl: FlowControl
 
@@ -82,6 +84,7 @@ public struct OffsetTracker: Sendable {
             if let old = partitions.remove(partition) { _ = flowControl.release(old.pendingBytes) }
             partitions.set(partition, PartitionOffsets(epoch: epoch))
             paused.remove(partition)
+            windowPaused.remove(partition)
         }
         return epoch
     }
@@ -96,6 +99,7 @@ public struct OffsetTracker: Sendable {
         for partition in revokedPartitions {
             guard let state = partitions.remove(partition) else { continue }
             paused.remove(partition)
+            windowPaused.remove(partition)
             released += state.pendingBytes
             if let next = state.nextOffset, next != state.lastCommitted { commits[partition] = next }
         }
@@ -108,6 +112,7 @@ public struct OffsetTracker: Sendable {
         for partition in lostPartitions {
             guard let state = partitions.remove(partition) else { continue }
             paused.remove(partition)
+            windowPaused.remove(partition)
             released += state.pendingBytes
         }
         return release(released)
@@ -130,21 +135,53 @@ public struct OffsetTracker: Sendable {
     ///   - offset: The record's offset (records of a partition arrive in offset order).
     ///   - bytes: The memory the record holds until it is done (key, value and headers).
     public mutating func received(_ partition: TopicPartition, offset: Int64, bytes: Int) -> Receipt {
-        let accepted = updatePartition(partition) { state -> AssignmentEpoch? in
+        let accepted = updatePartition(partition) { state -> (AssignmentEpoch, Int)? in
             guard state.haltReason == nil, state.receive(offset, bytes: max(0, bytes)) else { return nil }
-            return state.epoch
+            return (state.epoch, state.windowFootprint)
         }
-        guard let accepted, let epoch = accepted else { return .discarded }
+        guard let accepted, let (epoch, windowBytes) = accepted else { return .discarded }
         var actions: [Action] = []
-        if flowControl.add(max(0, bytes)) == .pause {
+        if flowControl.add(max(0, bytes) + PartitionOffsets.entryFootprint) == .pause {
             let toPause = pausablePartitions()
             paused.formUnion(toPause)
             if !toPause.isEmpty { actions.append(.pause(toPause)) }
         } else if flowControl.isPaused, !paused.contains(partition) {
             paused.insert(partition)
             actions.append(.pause([partition]))
+        } else if windowBytes > windowShare, !windowPaused.contains(partition) {
+            // One partition's window (say, behind one event a dead-letter send or a retried collection holds) may
+            // not take the whole budget from the others.
+            windowPaused.insert(partition)
+            if !paused.contains(partition) { actions.append(.pause([partition])) }
         }
         return .accepted(epoch, actions)
+    }
+
+    /// The footprint one partition's window may reach before it pauses: its share of the budget. Only the entries'
+    /// footprint counts here (their record bytes are the budget's): a healthy partition's window is a few thousand
+    /// entries, one stuck behind an unsettled offset grows by one entry per record.
+    private var windowShare: Int { flowControl.highWatermark / max(1, partitions.partitions.count) }
+
+    /// Resumes window-paused partitions whose window fell below half their share.
+    private mutating func releaseWindows() -> [Action] {
+        guard !windowPaused.isEmpty else { return [] }
+        let share = windowShare
+        var toResume = Set<TopicPartition>()
+        for partition in windowPaused {
+            guard let state = partitions[partition] else {
+                windowPaused.remove(partition)
+                continue
+            }
+            guard state.windowFootprint < share / 2 else { continue }
+            windowPaused.remove(partition)
+            guard state.haltReason == nil, !paused.contains(partition) else { continue }
+            if flowControl.isPaused {
+                paused.insert(partition)  // the budget's resume will take it
+            } else {
+                toResume.insert(partition)
+            }
+        }
+        return toResume.isEmpty ? [] : [.resume(toResume)]
     }
 
     /// Reports offsets acknowledged by Kuzzle.
@@ -266,10 +303,13 @@ public struct OffsetTracker: Sendable {
     }
 
     private mutating func release(_ bytes: Int) -> [Action] {
-        guard flowControl.release(bytes) == .resume else { return [] }
-        let toResume = paused.filter { partitions[$0] != nil && partitions[$0]?.haltReason == nil }
+        let windows = releaseWindows()
+        guard flowControl.release(bytes) == .resume else { return windows }
+        let toResume = paused.filter {
+            partitions[$0] != nil && partitions[$0]?.haltReason == nil && !windowPaused.contains($0)
+        }
         paused.subtract(toResume)
-        return toResume.isEmpty ? [] : [.resume(toResume)]
+        return toResume.isEmpty ? windows : windows + [.resume(toResume)]
     }
 
     private func pausablePartitions() -> Set<TopicPartition> {

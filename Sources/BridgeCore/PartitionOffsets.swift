@@ -49,28 +49,44 @@ struct PartitionOffsets: Sendable {
         if let lastReceived, offset <= lastReceived { return false }
         lastReceived = offset
         entries.append(Entry(offset: offset, bytes: bytes, state: .pending))
+        heldBytes += bytes + Self.entryFootprint
         return true
     }
+
+    /// The memory one entry of the window holds, whatever its state: a done entry behind an undone one still costs
+    /// this much until the window's head moves (counted in the budget, so that a window that never settles cannot
+    /// grow without bound).
+    static let entryFootprint = MemoryLayout<Entry>.stride
+
+    /// The bytes the window holds: every pending entry's record bytes plus every entry's footprint. What
+    /// ``receive(_:bytes:)`` and ``settle(_:as:)`` add to and release from the budget, kept as a running total.
+    private(set) var heldBytes = 0
+
+    /// The footprint of the window's entries alone, done ones behind the head included: what grows without bound
+    /// behind an offset that never settles, and what a partition's share of the budget limits.
+    var windowFootprint: Int { entries.count * Self.entryFootprint }
 
     /// Marks a pending offset `state` (done or held) and returns the bytes it releases (0 when the offset is not
     /// pending here: unknown, already behind the commit point, or already settled).
     mutating func settle(_ offset: Int64, as state: State) -> Int {
         guard let position = position(of: offset), entries[position].state == .pending else { return 0 }
-        let bytes = entries[position].bytes
+        var bytes = entries[position].bytes
         entries[position].state = state
         entries[position].bytes = 0
         while let first = entries.first, first.state == .done {
             nextOffset = first.offset + 1
             entries.removeFirst()
+            bytes += Self.entryFootprint
         }
+        heldBytes -= bytes
         // Offsets between the done prefix and the first undone entry were never received (compaction, transaction
         // markers): reading may resume at that entry.
         if let next = nextOffset, let first = entries.first, first.offset > next { nextOffset = first.offset }
         return bytes
     }
 
-    /// The bytes still held by pending entries.
-    var pendingBytes: Int { entries.reduce(0) { $0 + $1.bytes } }
+    /// The bytes still held by the window (released when the partition's state is dropped).
+    var pendingBytes: Int { heldBytes }
 
     /// The position of `offset` in ``entries`` by binary search.
     private func position(of offset: Int64) -> Int? {

@@ -121,12 +121,13 @@ import Testing
     }
 
     @Test func theByteBudgetPausesAboveTheHighMarkAndResumesBelowTheLowMark() {
-        var tracker = OffsetTracker(flowControl: FlowControl(highWatermark: 100, lowWatermark: 50))
+        // Each entry also counts its footprint in the window (24 bytes).
+        var tracker = OffsetTracker(flowControl: FlowControl(highWatermark: 150, lowWatermark: 50))
         let epoch = tracker.assigned([p0, p1])
         #expect(tracker.received(p0, offset: 0, bytes: 60) == .accepted(epoch, []))
         #expect(tracker.received(p1, offset: 0, bytes: 60) == .accepted(epoch, [.pause([p0, p1])]))
-        #expect(tracker.flowControl.bytesInMemory == 120)
-        #expect(tracker.completed(p0, offsets: [0], epoch: epoch).isEmpty)  // 60 left: not below 50
+        #expect(tracker.flowControl.bytesInMemory == 168)
+        #expect(tracker.completed(p0, offsets: [0], epoch: epoch).isEmpty)  // 84 left: not below 50
         #expect(tracker.completed(p1, offsets: [0], epoch: epoch) == [.resume([p0, p1])])
         #expect(tracker.flowControl.bytesInMemory == 0)
     }
@@ -141,7 +142,7 @@ import Testing
     }
 
     @Test func aHaltedPartitionIsNotResumed() {
-        var tracker = OffsetTracker(flowControl: FlowControl(highWatermark: 10, lowWatermark: 5))
+        var tracker = OffsetTracker(flowControl: FlowControl(highWatermark: 60, lowWatermark: 30))
         let epoch = tracker.assigned([p0, p1])
         accept(&tracker, p0, [0], bytes: 8)
         accept(&tracker, p1, [0], bytes: 8)
@@ -150,9 +151,9 @@ import Testing
     }
 
     @Test func revokingReleasesTheRevokedPartitionsBytes() {
-        var tracker = OffsetTracker(flowControl: FlowControl(highWatermark: 10, lowWatermark: 5))
+        var tracker = OffsetTracker(flowControl: FlowControl(highWatermark: 100, lowWatermark: 80))
         tracker.assigned([p0, p1])
-        accept(&tracker, p0, [0], bytes: 20)
+        accept(&tracker, p0, [0], bytes: 90)
         accept(&tracker, p1, [0], bytes: 1)
         #expect(tracker.revoked([p0]) == [.commitNow([:]), .resume([p1])])
     }
@@ -180,5 +181,40 @@ import Testing
         #expect(tracker.ownedPartitions == [p1, p2, other])
         _ = tracker.completed([EventSource(topic: "orders", partition: 0, offset: 0, epoch: first)])
         #expect(tracker.epoch(of: p0) == nil)
+    }
+}
+
+/// Issue 14 item 6: done entries behind one offset that never settles count in the budget, and the partition pauses
+/// when its window exceeds its share, without stalling the others.
+@Suite struct OffsetTrackerWindowTests {
+    @Test("done offsets piling up behind one pending offset pause that partition only, and count in the budget")
+    func aWindowThatNeverSettlesPausesItsPartition() {
+        var tracker = OffsetTracker(flowControl: FlowControl(highWatermark: 20_000))
+        let stuck = TopicPartition(topic: "t", partition: 0)
+        let flowing = TopicPartition(topic: "t", partition: 1)
+        let epoch = tracker.assigned([stuck, flowing])
+        var pausedStuck = false
+        // Offset 0 of the stuck partition never settles; every later one is done at once, at zero record bytes.
+        _ = tracker.received(stuck, offset: 0, bytes: 0)
+        for offset in Int64(1)..<2_000 {
+            if case .accepted(_, let actions) = tracker.received(stuck, offset: offset, bytes: 0) {
+                if actions.contains(.pause([stuck])) { pausedStuck = true }
+            }
+            _ = tracker.completed(stuck, offsets: [offset], epoch: epoch)
+            if pausedStuck { break }
+        }
+        #expect(pausedStuck, "the stuck partition's window must pause it")
+        #expect(tracker.flowControl.bytesInMemory > 10_000, "done entries still held count in the budget")
+        #expect(!tracker.flowControl.isPaused, "the other partitions are not paused")
+        // The flowing partition still takes records.
+        guard case .accepted(_, let actions) = tracker.received(flowing, offset: 0, bytes: 10) else {
+            Issue.record("the flowing partition must accept records")
+            return
+        }
+        #expect(actions.isEmpty)
+        // Once the stuck offset settles, the window empties and the partition resumes.
+        let resumed = tracker.completed(stuck, offsets: [0], epoch: epoch)
+        #expect(resumed.contains(.resume([stuck])))
+        #expect(tracker.committableOffsets[stuck] != nil)
     }
 }
