@@ -51,11 +51,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: - The JSON scanner and document rules shared by the core and the Kuzzle client; no dependencies
+        .target(
+            name: "JSONScan",
+            swiftSettings: strictSettings
+        ),
+
         // MARK: - Bridge core: pure state machines, no I/O
         .target(
             name: "BridgeCore",
             dependencies: [
-                .product(name: "DequeModule", package: "swift-collections")
+                "JSONScan",
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: strictSettings
         ),
@@ -64,6 +71,7 @@ let package = Package(
         .target(
             name: "Kuzzle",
             dependencies: [
+                "JSONScan",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -134,8 +142,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "JSONScanTests",
+            dependencies: ["JSONScan"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "BridgeCoreTests",
-            dependencies: ["BridgeCore"],
+            dependencies: ["BridgeCore", "JSONScan"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -153,6 +166,7 @@ let package = Package(
             name: "KuzzleTests",
             dependencies: [
                 "Kuzzle",
+                "JSONScan",
                 "KuzzleStandIn",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

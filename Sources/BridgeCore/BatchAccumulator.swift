@@ -6,6 +6,9 @@
 ///
 /// Per-id order within a key holds because events of one key go into one open batch at a time, in arrival order,
 /// and sealed batches leave in the order they were sealed (``WriteScheduler`` keeps that order).
+///
+/// A write that bulk:import cannot carry (``ImportHazard/excludesImport``) never shares a batch with an event that
+/// bulk:mWrite cannot carry, so every batch holding one can go as bulk:mWrite (``SealReason/mixedRoutes``).
 public struct BatchAccumulator: Sendable {
     /// Why a batch was sealed.
     public enum SealReason: String, Sendable, Equatable {
@@ -21,6 +24,11 @@ public struct BatchAccumulator: Sendable {
         case revocation
         /// The daemon is shutting down.
         case shutdown
+        /// The next event of the target and the batch need different routes: one of them must go through bulk:mWrite
+        /// (a write whose body bulk:import cannot carry, ``ImportHazard/excludesImport``) and the other is an event
+        /// mWrite cannot carry (create, update, delete). Under `writer.route: auto` a batch goes as mWrite only when
+        /// every event is a write, so the batch is sealed and the event opens the next one (order per target kept).
+        case mixedRoutes = "mixed-routes"
     }
 
     /// What the caller must do.
@@ -100,6 +108,10 @@ public struct BatchAccumulator: Sendable {
             return actions
         }
         var position = openBatches.position(of: key)
+        if let open = position, openBatches.mixesRoutes(adding: event, toBatchAt: open) {
+            actions.append(.seal(openBatches.remove(at: open), reason: .mixedRoutes))
+            position = nil
+        }
         // The open batch is only ever touched through mutating calls on the array element: a read such as
         // `batches[i].documentCount` copied the whole batch (retaining and releasing each of its arrays).
         if let full = position,
@@ -110,6 +122,7 @@ public struct BatchAccumulator: Sendable {
         }
         let open = position ?? openBatches.insert(makeBatch(for: key, now: now))
         // Mutated in place in the array: the batch stays uniquely referenced (no copy of its arrays on append).
+        if event.importHazard.excludesImport { openBatches.markNeedsMWrite(at: open) }
         let (documents, bytes) = openBatches.batches[open].add(event, encodedSize: size, dueAt: dueAt)
         if documents >= limits.maximumDocuments {
             actions.append(.seal(openBatches.remove(at: open), reason: .documents))
@@ -171,6 +184,8 @@ struct OpenBatches: Sendable {
     /// The open batches, in no particular order (mutated in place by ``BatchAccumulator``).
     fileprivate(set) var batches: [DocumentBatch] = []
     private var positionByTarget: [DocumentTarget: Int] = [:]
+    /// The open batches holding a write that only bulk:mWrite can carry (usually none: looked up only then).
+    private var needingMWrite: Set<DocumentBatch.ID> = []
 
     var count: Int { batches.count }
     var isEmpty: Bool { batches.isEmpty }
@@ -188,7 +203,24 @@ struct OpenBatches: Sendable {
             positionByTarget[batches[position].target] = position
         }
         positionByTarget[batches[last].target] = nil
+        if !needingMWrite.isEmpty { needingMWrite.remove(batches[last].id) }
         return batches.removeLast()
+    }
+
+    /// Records that the open batch at `position` holds a write only bulk:mWrite can carry.
+    mutating func markNeedsMWrite(at position: Int) {
+        needingMWrite.insert(batches[position].id)
+    }
+
+    /// Whether adding `event` to the open batch at `position` would put a write only bulk:mWrite can carry together
+    /// with an event bulk:mWrite cannot carry (``DocumentAction/isMWriteEligible``), in either order. Declared
+    /// `mutating` (it changes nothing) so the batch is read in place. Costs nothing while no such write is open.
+    mutating func mixesRoutes(adding event: borrowing DocumentEvent, toBatchAt position: Int) -> Bool {
+        if event.importHazard.excludesImport {
+            return !batches[position].isCreateOrReplaceOnly
+        }
+        guard !needingMWrite.isEmpty, !event.action.isMWriteEligible else { return false }
+        return needingMWrite.contains(batches[position].id)
     }
 
     /// Adds an open batch (its target has none open) and returns its position.

@@ -1,3 +1,5 @@
+import JSONScan
+
 /// Where an event came from: its Kafka coordinates and the assignment it was received under.
 public struct EventSource: Hashable, Sendable, CustomStringConvertible {
     /// The topic the event was read from.
@@ -51,6 +53,43 @@ public enum DocumentAction: String, Sendable, Hashable, CaseIterable {
     case update
     /// Delete the document (an import `delete` line); has no body.
     case delete
+
+    /// The Elasticsearch bulk action the event is sent as (bulk:import's action line).
+    public var bulkAction: BulkActionName {
+        switch self {
+        case .write: .index
+        case .create: .create
+        case .update: .update
+        case .delete: .delete
+        }
+    }
+
+    /// Whether bulk:mWrite can carry the event (``BulkActionName/isMWriteEligible``: a create-or-replace).
+    public var isMWriteEligible: Bool { bulkAction.isMWriteEligible }
+}
+
+/// What the routing scan found in a document body that Kuzzle's bulk:import would mishandle (kuzzle-api.md §4.2).
+///
+/// bulk:import runs two passes over every line before Elasticsearch sees the bulk: `_setLastActionToKuzzleMeta`
+/// takes any line whose first key is `index`, `create`, `update` or `delete` for an action line, and `_scriptCheck`
+/// refuses the whole request for any `script`/`_script` key whose value has keys other than `id` and `params`.
+/// bulk:mWrite does neither. An update's partial document is sent wrapped (`{"doc":…}`), so only write and create
+/// bodies can be taken for an action line; every body is searched for script keys.
+public enum ImportHazard: String, Sendable, Equatable, CaseIterable {
+    /// Nothing: the body is safe on both routes.
+    case none
+    /// The body's first key was an action name; the router moved the leading members with such names to the end of
+    /// the body (only that document's bytes rewritten), so it is now safe on both routes. Kept for diagnostics.
+    case firstKeyIsActionName = "first-key-is-action-name"
+    /// Every top-level key of the body is an action name, or one of the leading ones appears again: no reordering
+    /// keeps the document intact, so bulk:import cannot carry it (only bulk:mWrite can, for a write).
+    case onlyActionNameKeys = "only-action-name-keys"
+    /// The body has a `script` or `_script` key that bulk:import refuses the whole request for (400, or 500 for
+    /// `null`); only bulk:mWrite can carry it, for a write.
+    case scriptKey = "script-key"
+
+    /// Whether the event must not go through bulk:import.
+    public var excludesImport: Bool { self == .onlyActionNameKeys || self == .scriptKey }
 }
 
 /// One document operation decoded from one Kafka record.
@@ -71,6 +110,8 @@ public struct DocumentEvent: Sendable, Equatable {
     /// The Kafka record the event came from, kept (by reference: its arrays are shared with ``body``, not copied) so
     /// that a document Kuzzle refuses can be dead-lettered with its original key, value and headers.
     public var record: SourceRecord?
+    /// What the routing scan found in the body that Kuzzle's bulk:import would mishandle (``ImportHazard``).
+    public var importHazard: ImportHazard = .none
 
     // No explicit initializer: the synthesized memberwise one (internal: events are made by ``EventRouter``) lets
     // the optimizer build an event in place, where an explicit `init` made it copy and destroy every new event

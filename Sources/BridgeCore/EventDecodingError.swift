@@ -17,10 +17,14 @@ public struct EventDecodingError: Error, Sendable, Equatable, CustomStringConver
         case invalidName = "invalid-name"
         /// The action is not one of `write`, `create`, `update`, `delete`.
         case unknownAction = "unknown-action"
-        /// The document id is empty or longer than 512 bytes (Elasticsearch would refuse the whole bulk).
+        /// The document id is empty or longer than 512 bytes (`DocumentRules`; Elasticsearch would refuse the whole bulk).
         case invalidID = "invalid-id"
         /// The record is a tombstone (null value) and nothing names the document to delete.
         case tombstoneWithoutKey = "tombstone-without-key"
+        /// The body is one Kuzzle's bulk:import cannot carry intact (a `script`/`_script` key it refuses the whole
+        /// request for, or only keys it takes for action names) and no route that can is open to the event: a create
+        /// or update, or any action under `writer.route: import` (``ImportHazard``).
+        case importHazard = "import-hazard"
     }
 
     /// The record the problem was found in.

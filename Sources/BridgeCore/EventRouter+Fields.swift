@@ -1,3 +1,5 @@
+import JSONScan
+
 /// A routing problem before the record's coordinates are attached (``EventRouter`` adds them).
 struct RoutingProblem: Error {
     var kind: EventDecodingError.Kind
@@ -61,7 +63,6 @@ struct EnvelopeFields {
         case action
         case body
 
-        /// The member a name token designates, or `nil` for a member the router ignores.
         /// The member's bit in ``EnvelopeFields/seen``.
         var bit: UInt8 {
             switch self {
@@ -73,12 +74,8 @@ struct EnvelopeFields {
             }
         }
 
+        /// The member a name token designates (escapes decoded), or `nil` for a member the router ignores.
         init?(_ token: JSONStringToken, in scanner: JSONScanner) {
-            if token.hasEscapes {
-                guard let name = try? scanner.decodeString(token) else { return nil }
-                self.init(rawValue: name)
-                return
-            }
             if scanner.content(of: token, equals: "index") {
                 self = .index
             } else if scanner.content(of: token, equals: "collection") {
@@ -101,7 +98,8 @@ struct EnvelopeFields {
     var action: String?
     /// The positions of the body's JSON value within the record's value.
     var body: Range<Int>?
-    /// The members seen so far, to refuse duplicates.
+    /// What the body holds that bulk:import would mishandle.
+    var bodyScan = BodyScan()
     /// The members already read, one bit per ``Member`` (a set of strings would allocate per event).
     private var seen: UInt8 = 0
 

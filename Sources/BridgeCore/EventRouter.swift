@@ -1,3 +1,5 @@
+import JSONScan
+
 /// Turns Kafka records into ``DocumentEvent``s with one cheap pass over each value.
 ///
 /// ## Contract
@@ -16,11 +18,17 @@
 ///   document). `update` and `delete` need a real id. An id must be 1 to 512 bytes of UTF-8: Elasticsearch refuses the
 ///   whole bulk for a longer one.
 /// - Index and collection names are checked with ``KuzzleNames``.
+/// - **bulk:import hazards** (``ImportHazard``): a write or create body whose first key is `index`, `create`,
+///   `update` or `delete` gets its leading members of such names moved to its end (the only case where a body's
+///   bytes are rewritten; JSON member order carries no meaning). A body bulk:import cannot carry intact (a
+///   `script`/`_script` key it refuses, or only action-name keys) is kept for bulk:mWrite when it is a write and
+///   ``TopicRouting/mWriteAvailable``; otherwise the event is refused (``EventDecodingError/Kind/importHazard``).
 ///
 /// ## Cost
 /// The value is scanned once by a validating JSON skipper; the body is returned as a slice of the value (no copy, no
 /// decoding, no re-encoding) but is fully validated, because one malformed document would fail a whole Kuzzle request.
-/// Only the short fields (index, collection, `_id`, action) become `String`s.
+/// The same pass watches the body's keys for the bulk:import hazards. Only the short fields (index, collection,
+/// `_id`, action) become `String`s.
 public struct EventRouter: Sendable {
     /// The header names that override an event's fields.
     public enum HeaderName {
@@ -33,9 +41,6 @@ public struct EventRouter: Sendable {
         /// Overrides the action.
         public static let action = "kuzzle-action"
     }
-
-    /// The longest document id Elasticsearch accepts, in UTF-8 bytes.
-    public static let maximumIDBytes = 512
 
     /// The deepest nesting of objects and arrays accepted in a value (the envelope counts as one level).
     /// Default: 128.
@@ -77,14 +82,21 @@ public struct EventRouter: Sendable {
             throw UnroutableRecord(error: error, record: record)
         }
         var body: ArraySlice<UInt8>?
-        if let range = route.body, let value = record.value { body = value[range] }
+        if let range = route.body, let value = record.value {
+            if let moved = route.movedMembers {
+                body = ArraySlice(moved.rewrite(value))
+            } else {
+                body = value[range]
+            }
+        }
         return DocumentEvent(
             source: record.source,
             target: route.target,
             id: route.id,
             action: route.action,
             body: body,
-            record: consume record
+            record: consume record,
+            importHazard: route.hazard
         )
     }
 
@@ -103,6 +115,10 @@ public struct EventRouter: Sendable {
         var action: DocumentAction
         /// The body's position in the record's value (`nil` for a delete).
         var body: Range<Int>?
+        /// What the body holds that bulk:import would mishandle.
+        var hazard: ImportHazard = .none
+        /// The members to move to the end of the body (``ImportHazard/firstKeyIsActionName``).
+        var movedMembers: BodyScan.MemberMove?
     }
 
     private func resolve(_ record: borrowing SourceRecord, routing: TopicRouting) throws(EventDecodingError) -> Route {
@@ -169,7 +185,46 @@ public struct EventRouter: Sendable {
         }
 
         let id = try resolveID(record, overrides: overrides, envelopeID: fields.id, action: action)
-        return Route(target: DocumentTarget(index: index, collection: collection), id: id, action: action, body: body)
+        var route = Route(
+            target: DocumentTarget(index: index, collection: collection),
+            id: id,
+            action: action,
+            body: body
+        )
+        if body != nil { try checkImportHazards(fields.bodyScan, of: &route, routing: routing) }
+        return route
+    }
+
+    /// Sets the route's ``ImportHazard`` from the body scan, or refuses the event when no route can carry it intact.
+    private func checkImportHazards(
+        _ scan: BodyScan,
+        of route: inout Route,
+        routing: TopicRouting
+    ) throws(RoutingProblem) {
+        var reason: String?
+        if let script = scan.scriptKey {
+            route.hazard = .scriptKey
+            let answer = script.valueIsNull ? "fails it with 500" : "refuses it with 400"
+            reason =
+                "has a \"\(script.name)\" key (at byte \(script.position)) whose value is not an object of only id and "
+                + "params: Kuzzle's bulk:import \(answer) for the whole request"
+        } else if route.action == .write || route.action == .create, let move = scan.leadingActionMembers {
+            if move.canMove {
+                route.hazard = .firstKeyIsActionName
+                route.movedMembers = move
+            } else {
+                route.hazard = .onlyActionNameKeys
+                reason =
+                    "starts with the key \"\(move.firstName.rawValue)\" and no reordering of its members keeps it intact: "
+                    + "Kuzzle's bulk:import would take it for an action line"
+            }
+        }
+        guard let reason, !(route.action == .write && routing.mWriteAvailable) else { return }
+        let noRoute =
+            route.action == .write
+            ? "writer.route is import, and no other route can carry it intact"
+            : "bulk:mWrite cannot carry \(route.action == .update ? "an update" : "a create") either: no route can write it intact"
+        throw RoutingProblem(.importHazard, "body", "the body \(reason); \(noRoute)")
     }
 
     private func resolveName(
@@ -210,122 +265,9 @@ public struct EventRouter: Sendable {
         } else {
             return "\(record.topic)-\(record.partition)-\(record.offset)"
         }
-        let length = id.utf8.count
-        if length == 0 { throw RoutingProblem(.invalidID, field, "the document id is empty") }
-        if length > Self.maximumIDBytes {
-            throw RoutingProblem(.invalidID, field, "the document id is \(length) bytes long; the limit is 512")
+        if let problem = DocumentRules.problemWithID(byteCount: id.utf8.count) {
+            throw RoutingProblem(.invalidID, field, "the document id \(problem)")
         }
         return id
-    }
-
-    // MARK: - Scanning
-
-    private func scan(_ value: [UInt8], format: TopicRouting.Format) throws(RoutingProblem) -> EnvelopeFields {
-        let result = value.withUnsafeBufferPointer { buffer -> Result<EnvelopeFields, RoutingProblem> in
-            var scanner = JSONScanner(bytes: buffer, maximumDepth: maximumNestingDepth)
-            do throws(RoutingProblem) {
-                let fields: EnvelopeFields
-                switch format {
-                case .envelope: fields = try scanEnvelope(&scanner)
-                case .raw: fields = try scanRawBody(&scanner)
-                }
-                return .success(fields)
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
-    }
-
-    /// Checks the whole value is one JSON object and returns it as the body.
-    private func scanRawBody(_ scanner: inout JSONScanner) throws(RoutingProblem) -> EnvelopeFields {
-        scanner.skipWhitespace()
-        let start = scanner.position
-        try skipTopLevelValue(&scanner, field: "value")
-        guard scanner.bytes[start] == UInt8(ascii: "{") else {
-            throw RoutingProblem(.notAnObject, "value", "a raw value must be a JSON object", position: start)
-        }
-        var fields = EnvelopeFields()
-        fields.body = start..<scanner.position
-        try expectEnd(&scanner)
-        return fields
-    }
-
-    /// Validates the whole value as one top-level value, turning a scan error into a problem with `field`.
-    private func skipTopLevelValue(_ scanner: inout JSONScanner, field: String) throws(RoutingProblem) {
-        do {
-            try scanner.skipValue()
-        } catch {
-            throw RoutingProblem(.malformedJSON, field, error.reason, position: error.position)
-        }
-    }
-
-    private func expectEnd(_ scanner: inout JSONScanner) throws(RoutingProblem) {
-        scanner.skipWhitespace()
-        guard scanner.isAtEnd else {
-            throw RoutingProblem(
-                .malformedJSON,
-                "value",
-                "unexpected data after the JSON value",
-                position: scanner.position
-            )
-        }
-    }
-
-    /// Reads the envelope's top-level members, skipping (and validating) the values of the others.
-    private func scanEnvelope(_ scanner: inout JSONScanner) throws(RoutingProblem) -> EnvelopeFields {
-        scanner.skipWhitespace()
-        guard scanner.peek == UInt8(ascii: "{") else {
-            let start = scanner.position
-            try skipTopLevelValue(&scanner, field: "value")
-            try expectEnd(&scanner)
-            throw RoutingProblem(.notAnObject, "value", "an envelope must be a JSON object", position: start)
-        }
-        var fields = EnvelopeFields()
-        scanner.position += 1
-        scanner.skipWhitespace()
-        if scanner.peek == UInt8(ascii: "}") {
-            scanner.position += 1
-        } else {
-            try scanMembers(&scanner, into: &fields)
-        }
-        try expectEnd(&scanner)
-        return fields
-    }
-
-    private func scanMembers(_ scanner: inout JSONScanner, into fields: inout EnvelopeFields) throws(RoutingProblem) {
-        while true {
-            guard scanner.peek == UInt8(ascii: "\"") else {
-                throw RoutingProblem(scanner.error("expected a member name"))
-            }
-            let name: JSONStringToken
-            do {
-                name = try scanner.scanString()
-                scanner.skipWhitespace()
-                try scanner.expect(UInt8(ascii: ":"), "expected ':'")
-                scanner.skipWhitespace()
-            } catch {
-                throw RoutingProblem(error)
-            }
-            let member = EnvelopeFields.Member(name, in: scanner)
-            let valueStart = scanner.position
-            do {
-                try scanner.skipValue(depth: 1)
-            } catch {
-                throw RoutingProblem(error, field: member?.rawValue ?? "value")
-            }
-            if let member {
-                try fields.set(member, valueAt: valueStart, scanner: scanner)
-            }
-            scanner.skipWhitespace()
-            guard let next = scanner.peek else { throw RoutingProblem(scanner.error("unterminated object")) }
-            scanner.position += 1
-            if next == UInt8(ascii: "}") { return }
-            guard next == UInt8(ascii: ",") else {
-                scanner.position -= 1
-                throw RoutingProblem(scanner.error("expected ',' or '}'"))
-            }
-            scanner.skipWhitespace()
-        }
     }
 }

@@ -1,4 +1,4 @@
-/// Kuzzle's rules for index and collection names (kuzzle-api.md §2 and §5).
+/// Kuzzle's rules for index and collection names (kuzzle-api.md §2 and §5), non-ASCII letters included.
 public enum KuzzleNames {
     /// First path segments of Kuzzle HTTP routes: an index with one of these names breaks most routes.
     public static let routeLiterals: Set<String> = [
@@ -62,11 +62,23 @@ public enum KuzzleNames {
         if bytes.isEmpty { return "is empty" }
         if bytes.count > 126 { return "is longer than 126 bytes" }
         if name == "_all" { return "is reserved by Elasticsearch" }
+        var isASCII = true
         for byte in bytes {
             if byte >= 0x41 && byte <= 0x5A { return "has an uppercase letter" }
             if isForbidden(byte) { return "contains the forbidden character \(quoted(byte))" }
+            if byte >= 0x80 { isASCII = false }
         }
+        if !isASCII && !isLowercase(name) { return "has an uppercase letter" }
         return nil
+    }
+
+    /// Whether lowercasing leaves `name` unchanged, byte for byte: Elasticsearch refuses a name unless
+    /// `name.toLowerCase(Locale.ROOT).equals(name)` (Java), Kuzzle unless `name.toLowerCase() === name` (JavaScript);
+    /// both apply Unicode's full lowercase mapping, as Swift's `lowercased()` does. Only names with non-ASCII bytes get
+    /// here (ASCII ones are checked byte by byte), so the common case allocates nothing. Compared as UTF-8 bytes, not
+    /// with `String ==`, which would take canonically equivalent strings for equal.
+    static func isLowercase(_ name: String) -> Bool {
+        name.lowercased().utf8.elementsEqual(name.utf8)
     }
 
     private static func quoted(_ byte: UInt8) -> String {

@@ -16,12 +16,23 @@ public struct TopicRouting: Sendable, Equatable {
     public var defaultIndex: String?
     /// The collection used when an event does not name one. Default: none.
     public var defaultCollection: String?
+    /// Whether bulk:mWrite may carry this topic's writes (`writer.route` `auto` or `mWrite`; the configuration sets
+    /// it). A write whose body bulk:import cannot carry intact (``ImportHazard/excludesImport``) is then kept for
+    /// mWrite; without it, such a write is refused at routing (``EventDecodingError/Kind/importHazard``).
+    /// Default: `true`.
+    public var mWriteAvailable: Bool
 
     /// Creates the routing of one topic.
-    public init(format: Format = .envelope, defaultIndex: String? = nil, defaultCollection: String? = nil) {
+    public init(
+        format: Format = .envelope,
+        defaultIndex: String? = nil,
+        defaultCollection: String? = nil,
+        mWriteAvailable: Bool = true
+    ) {
         self.format = format
         self.defaultIndex = defaultIndex
         self.defaultCollection = defaultCollection
+        self.mWriteAvailable = mWriteAvailable
     }
 }
 

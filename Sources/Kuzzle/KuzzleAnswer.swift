@@ -1,3 +1,5 @@
+import JSONScan
+
 /// The parts of a Kuzzle answer the client uses, read from either shape (kuzzle-api.md §3):
 /// the envelope (`{"action",…,"error","result","status",…}`) or a bare error (`{"code","id","message","status"}`).
 struct KuzzleAnswer<Result> {

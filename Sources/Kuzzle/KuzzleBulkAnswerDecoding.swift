@@ -1,3 +1,4 @@
+import JSONScan
 import NIOCore
 
 /// Entry points into the client's answer decoding for the micro benchmarks in `Benchmarks/` (not an API: the SPI

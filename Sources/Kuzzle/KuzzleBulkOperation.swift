@@ -56,9 +56,6 @@ public struct KuzzleBulkOperation: Sendable, Hashable {
         self.action = action
         self.body = body
     }
-
-    /// The longest `_id` Elasticsearch accepts, in UTF-8 bytes.
-    public static let maximumIDBytes = 512
 }
 
 /// Per-request options of a bulk write.

@@ -1,3 +1,4 @@
+import JSONScan
 import Logging
 import NIOCore
 import NIOHTTP1

@@ -1,3 +1,4 @@
+import JSONScan
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -133,16 +134,8 @@ extension KuzzleClient {
 
     /// Why an operation is failed without being sent, or `nil` when it can be sent.
     static func refusal(of operation: borrowing KuzzleBulkOperation) -> KuzzleDocumentFailure? {
-        let idBytes = operation.id.utf8.count
-        if idBytes == 0 {
-            return KuzzleDocumentFailure(status: 400, reason: "empty _id (not sent)", disposition: .permanent)
-        }
-        if idBytes > KuzzleBulkOperation.maximumIDBytes {
-            return KuzzleDocumentFailure(
-                status: 400,
-                reason: "_id of \(idBytes) bytes is longer than 512 bytes (not sent)",
-                disposition: .permanent
-            )
+        if let problem = DocumentRules.problemWithID(byteCount: operation.id.utf8.count) {
+            return KuzzleDocumentFailure(status: 400, reason: "_id \(problem) (not sent)", disposition: .permanent)
         }
         if operation.action.hasBody && operation.body == nil {
             return KuzzleDocumentFailure(

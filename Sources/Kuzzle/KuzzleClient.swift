@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import JSONScan
 import Logging
 import NIOCore
 import NIOHTTP1

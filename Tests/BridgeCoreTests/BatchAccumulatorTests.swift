@@ -205,3 +205,87 @@ import Testing
         #expect(batch.retryPositions(afterFailuresAt: [9]).isEmpty)
     }
 }
+
+/// A write only bulk:mWrite can carry never shares a batch with an event bulk:mWrite cannot carry.
+@Suite struct BatchAccumulatorRouteTests {
+    let start = ContinuousClock.now
+    let limits = BatchLimits(maximumDocuments: 100, maximumBytes: 100_000)
+
+    func event(
+        _ id: String,
+        _ action: DocumentAction = .write,
+        offset: Int64,
+        hazard: ImportHazard = .none
+    )
+        -> DocumentEvent
+    {
+        var event = Fixture.event(id, action, offset: offset)
+        event.importHazard = hazard
+        return event
+    }
+
+    func sealed(_ actions: [BatchAccumulator.Action]) -> [(DocumentBatch, BatchAccumulator.SealReason)] {
+        actions.map { action in
+            switch action {
+            case .seal(let batch, let reason): (batch, reason)
+            }
+        }
+    }
+
+    @Test("a non-write after an mWrite-only write seals the batch first; the event opens the next one")
+    func nonWriteAfterMWriteOnlyWrite() {
+        for action in [DocumentAction.create, .update, .delete] {
+            var accumulator = BatchAccumulator(limits: limits)
+            #expect(accumulator.append(event("a", offset: 1), encodedSize: 10, now: start).isEmpty)
+            #expect(accumulator.append(event("b", offset: 2, hazard: .scriptKey), encodedSize: 10, now: start).isEmpty)
+            #expect(accumulator.append(event("c", offset: 3), encodedSize: 10, now: start).isEmpty)
+            let result = sealed(accumulator.append(event("b", action, offset: 4), encodedSize: 10, now: start))
+            #expect(result.map(\.1) == [.mixedRoutes], "\(action)")
+            #expect(result.first?.0.operations.map(\.id) == ["a", "b", "c"])
+            #expect(result.first?.0.isCreateOrReplaceOnly == true)
+            let rest = sealed(accumulator.sealAll())
+            #expect(rest.map { $0.0.operations.map(\.source.offset) } == [[4]])
+            #expect(result[0].0.id < rest[0].0.id, "first in, first sealed: per-id order holds")
+        }
+    }
+
+    @Test("an mWrite-only write after a non-write seals the batch first")
+    func mWriteOnlyWriteAfterNonWrite() {
+        for hazard in [ImportHazard.scriptKey, .onlyActionNameKeys] {
+            var accumulator = BatchAccumulator(limits: limits)
+            _ = accumulator.append(event("a", offset: 1), encodedSize: 10, now: start)
+            _ = accumulator.append(event("b", .delete, offset: 2), encodedSize: 10, now: start)
+            let result = sealed(accumulator.append(event("c", offset: 3, hazard: hazard), encodedSize: 10, now: start))
+            #expect(result.map(\.1) == [.mixedRoutes])
+            #expect(result.first?.0.operations.map(\.id) == ["a", "b"])
+            let rest = sealed(accumulator.sealAll())
+            #expect(rest.map { $0.0.operations.map(\.id) } == [["c"]])
+            #expect(rest.first?.0.isCreateOrReplaceOnly == true)
+        }
+    }
+
+    @Test("writes of any kind mix freely, and so do ordinary writes and other actions")
+    func noSealWithoutAConflict() {
+        var accumulator = BatchAccumulator(limits: limits)
+        _ = accumulator.append(event("a", offset: 1, hazard: .scriptKey), encodedSize: 10, now: start)
+        _ = accumulator.append(event("b", offset: 2, hazard: .firstKeyIsActionName), encodedSize: 10, now: start)
+        _ = accumulator.append(event("c", offset: 3, hazard: .onlyActionNameKeys), encodedSize: 10, now: start)
+        _ = accumulator.append(event("d", offset: 4), encodedSize: 10, now: start)
+        #expect(accumulator.openBatchCount == 1)
+        var other = BatchAccumulator(limits: limits)
+        _ = other.append(event("a", offset: 1, hazard: .firstKeyIsActionName), encodedSize: 10, now: start)
+        _ = other.append(event("b", .update, offset: 2), encodedSize: 10, now: start)
+        _ = other.append(event("c", .delete, offset: 3), encodedSize: 10, now: start)
+        #expect(other.openBatchCount == 1)
+        #expect(sealed(other.sealAll()).first?.0.documentCount == 3)
+    }
+
+    @Test("once its batch is sealed, an mWrite-only write no longer affects the next batch of its target")
+    func sealingForgetsTheWrite() {
+        var accumulator = BatchAccumulator(limits: BatchLimits(maximumDocuments: 2, maximumBytes: 100_000))
+        _ = accumulator.append(event("a", offset: 1, hazard: .scriptKey), encodedSize: 10, now: start)
+        #expect(sealed(accumulator.append(event("b", offset: 2), encodedSize: 10, now: start)).map(\.1) == [.documents])
+        #expect(accumulator.append(event("c", .delete, offset: 3), encodedSize: 10, now: start).isEmpty)
+        #expect(accumulator.append(event("d", .update, offset: 4), encodedSize: 10, now: start).count == 1)
+    }
+}

@@ -86,4 +86,18 @@ import Testing
             #expect(error.position == 28)
         }
     }
+
+    @Test("a control character after a long run in an event body is reported at its byte by the router")
+    func routerReportsTheControlCharacterPosition() throws {
+        let prefix = #"{"_id":"a","body":{"note":""# + String(repeating: "abcdefghij klmnopqrst ", count: 20)
+        let record = Fixture.record(prefix + "\u{01}\"}}")
+        do {
+            _ = try EventRouter().route(record, routing: Fixture.defaultedRouting)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.kind == .malformedJSON)
+            #expect(error.field == "body")
+            #expect(error.position == prefix.utf8.count)
+        }
+    }
 }

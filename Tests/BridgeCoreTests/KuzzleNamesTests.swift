@@ -40,6 +40,25 @@ import Testing
         #expect(KuzzleNames.problemWithCollectionName("_kuzzle_keep") == "is reserved by Kuzzle")
     }
 
+    @Test(
+        "a non-ASCII uppercase letter is refused as Elasticsearch does (toLowerCase(Locale.ROOT) must not change it)",
+        arguments: ["Événements", "événementsÀ", "straße-Ä", "ΣΤΟΙΧΕΙΑ", "київ-Є", "İstanbul", "ǅungla", "ａｂｃＤ"]
+    )
+    func nonASCIIUppercaseIsRefused(name: String) {
+        #expect(KuzzleNames.problemWithIndexName(name) == "has an uppercase letter", "\(name)")
+        #expect(KuzzleNames.problemWithCollectionName(name) == "has an uppercase letter", "\(name)")
+    }
+
+    @Test("non-ASCII names that lowercasing leaves unchanged are accepted, compared byte for byte")
+    func nonASCIILowercaseIsAccepted() {
+        // "ς" (final sigma) and "ß" are lowercase; "ª" and "ǆ" have no uppercase; CJK and emoji have no case;
+        // the decomposed "e\u{301}" is as lowercase as the composed "é".
+        for name in ["événements", "straße", "στοιχειας", "київ", "ªǆ", "注文", "🚀-orders", "e\u{301}v"] {
+            #expect(KuzzleNames.problemWithIndexName(name) == nil, "\(name)")
+            #expect(KuzzleNames.problemWithCollectionName(name) == nil, "\(name)")
+        }
+    }
+
     @Test("every route literal is found by the length and first-byte filter; near misses are not")
     func routeLiteralFilterIsExact() {
         for literal in KuzzleNames.routeLiterals {

@@ -1,3 +1,4 @@
+import JSONScan
 import Testing
 
 @testable import Kuzzle

@@ -64,8 +64,11 @@ public struct BridgeConfiguration: Sendable, Equatable {
     /// `config.yaml` loads to exactly this value.
     public static let `default` = BridgeConfiguration(kafka: KafkaSettings(topics: [defaultTopic]))
 
-    /// The routing of `topic`: its configured entry, or the default envelope routing.
+    /// The routing of `topic`: its configured entry, or the default envelope routing, with
+    /// ``TopicRouting/mWriteAvailable`` following `writer.route`.
     public func routing(forTopic topic: String) -> TopicRouting {
-        routing[topic] ?? TopicRouting()
+        var topicRouting = routing[topic] ?? TopicRouting()
+        topicRouting.mWriteAvailable = writer.route != .import
+        return topicRouting
     }
 }

@@ -11,6 +11,9 @@ extension ActionContext {
         var externalVersion: Int?
         /// `external`/`external_gt` (conflict if current ≥ given) or `external_gte` (conflict if current > given).
         var allowsEqualVersion = false
+        /// Whether Kuzzle took the payload line for an action line (its first key is an action name): it was stored
+        /// with `_index` injected into that key's object value and without `_kuzzle_info`.
+        var payloadTakenForActionLine = false
     }
 
     /// bulk:import (kuzzle-api.md §4.2): Elasticsearch bulk lines, `_kuzzle_info` added, items keyed by action.
@@ -22,8 +25,14 @@ extension ActionContext {
         }
         if let failure = targetFailure() { return .failure(failure) }
         if let failure = scriptScan(bulkData) { return .failure(failure) }
+        let lines = bulkData.elements()
+        let takenForActionLines: Set<Int>
+        switch actionLineTrap(lines) {
+        case .success(let positions): takenForActionLines = positions
+        case .failure(let failure): return .failure(failure)
+        }
         let operations: [ImportOperation]
-        switch parseOperations(bulkData.elements()) {
+        switch parseOperations(lines, takenForActionLines: takenForActionLines) {
         case .success(let parsed): operations = parsed
         case .failure(let failure): return .failure(failure)
         }
@@ -95,29 +104,11 @@ extension ActionContext {
         return .success(result)
     }
 
-    /// ES `_scriptCheck`: any `script`/`_script` key whose value has keys other than `id`/`params` refuses the bulk.
-    private func scriptScan(_ bulkData: RawJSON) -> ActionFailure? {
-        let bytes = bulkData.bytes
-        guard bytes.firstRange(of: Array("script\"".utf8)) != nil else { return nil }
-        for value in bulkData.containsKey(named: ["script", "_script"]) {
-            switch value.kind {
-            case .null:
-                return ActionFailure(.storageUnexpected("Cannot convert undefined or null to object"))
-            case .object:
-                if value.members().contains(where: { $0.key != "id" && $0.key != "params" }) {
-                    return ActionFailure(.invalidQueryKeyword("script"))
-                }
-            case .array, .number, .bool:
-                continue
-            case .string:
-                return ActionFailure(.invalidQueryKeyword("script"))
-            }
-        }
-        return nil
-    }
-
     /// Reads action/payload lines the way Elasticsearch does; malformed bulks fail as a whole (400).
-    private func parseOperations(_ lines: [RawJSON]) -> Result<[ImportOperation], ActionFailure> {
+    private func parseOperations(
+        _ lines: [RawJSON],
+        takenForActionLines: Set<Int>
+    ) -> Result<[ImportOperation], ActionFailure> {
         guard !lines.isEmpty else { return .failure(ActionFailure(.unexpectedBadRequest("request body is required"))) }
         var operations: [ImportOperation] = []
         var position = 0
@@ -167,6 +158,10 @@ extension ActionContext {
                     )
                 }
                 operation.payload = lines[position]
+                if takenForActionLines.contains(position), verb != .update {
+                    operation.payload = injectingIndex(into: lines[position])
+                    operation.payloadTakenForActionLine = true
+                }
                 if verb == .update, operation.payload?["doc"] == nil, operation.payload?["upsert"] == nil {
                     return .failure(
                         ActionFailure(.unexpectedBadRequest("Validation Failed: 1: script or doc is missing;"))

@@ -88,7 +88,9 @@ extension ActionContext {
             let info = JSONFragment.object([
                 ("author", .string(kuid)), ("createdAt", .int(now)), ("updatedAt", .null), ("updater", .null),
             ])
-            let body = JSONMerge.replacing(key: "_kuzzle_info", with: info, in: payload)
+            let body =
+                operation.payloadTakenForActionLine
+                ? Array(payload.bytes) : JSONMerge.replacing(key: "_kuzzle_info", with: info, in: payload)
             let written = store.put(
                 index: index,
                 collection: collection,

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import BridgeCore
+@testable import JSONScan
 
 /// One kind of byte sequence to place inside a string around the scanner's eight-byte boundaries.
 struct StringPiece: Sendable, CustomTestStringConvertible {
@@ -13,9 +13,9 @@ struct StringPiece: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 }
 
-/// The string scanner's word-at-a-time fast path: same tokens, same errors at the same positions as the byte loop
-/// (``ReferenceStringScanner``), whatever the alignment of the bytes that stop it.
-@Suite struct JSONStringScanTests {
+/// The validating scanner's strings, word-at-a-time fast path included: same tokens, same errors at the same
+/// positions as the byte loop (``ReferenceStringScanner``), whatever the alignment of the bytes that stop it.
+@Suite struct ValidatingStringScanTests {
     /// Escapes, control characters, valid and invalid UTF-8, and the closing quote.
     static let pieces: [StringPiece] = [
         StringPiece(name: "closing quote", bytes: [0x22]),
@@ -46,11 +46,11 @@ struct StringPiece: Sendable, CustomTestStringConvertible {
 
     /// Scans the string whose opening quote is at `quote` with the scanner under test.
     static func scan(_ bytes: [UInt8], at quote: Int) -> StringScanOutcome {
-        bytes.withUnsafeBufferPointer { buffer in
-            var scanner = JSONScanner(bytes: buffer, maximumDepth: 4)
+        bytes.withUnsafeBytes { buffer in
+            var scanner = JSONScanner(buffer, mode: .validating(maximumDepth: 4))
             scanner.position = quote
             do throws(JSONScanError) {
-                let token = try scanner.scanString()
+                let token = try scanner.readStringToken()
                 return .token(content: token.content, hasEscapes: token.hasEscapes, end: scanner.position)
             } catch {
                 return .failure(reason: error.reason, position: error.position)
@@ -111,20 +111,6 @@ struct StringPiece: Sendable, CustomTestStringConvertible {
         for (tail, expected) in cases {
             #expect(Self.scan(run + tail, at: 0) == expected, "tail \(tail)")
             #expect(ReferenceStringScanner.scan(run + tail, at: 0) == expected, "tail \(tail)")
-        }
-    }
-
-    @Test("a control character after a long run in an event body is reported at its byte by the router")
-    func routerReportsTheControlCharacterPosition() throws {
-        let prefix = #"{"_id":"a","body":{"note":""# + String(repeating: "abcdefghij klmnopqrst ", count: 20)
-        let record = Fixture.record(prefix + "\u{01}\"}}")
-        do {
-            _ = try EventRouter().route(record, routing: Fixture.defaultedRouting)
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.kind == .malformedJSON)
-            #expect(error.field == "body")
-            #expect(error.position == prefix.utf8.count)
         }
     }
 
