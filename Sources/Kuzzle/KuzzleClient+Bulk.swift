@@ -117,7 +117,8 @@ extension KuzzleClient {
                 status: nil,
                 id: nil,
                 message: "request body of \(body.readableBytes) bytes exceeds maximumRequestBytes "
-                    + "(\(configuration.maximumRequestBytes)); not sent"
+                    + "(\(configuration.maximumRequestBytes)); not sent",
+                bodyBytes: body.readableBytes
             )
         }
         return body
@@ -135,20 +136,27 @@ extension KuzzleClient {
     static func refusal(of operation: borrowing KuzzleBulkOperation) -> KuzzleDocumentFailure? {
         let idBytes = operation.id.utf8.count
         if idBytes == 0 {
-            return KuzzleDocumentFailure(status: 400, reason: "empty _id (not sent)", disposition: .permanent)
+            return KuzzleDocumentFailure(
+                status: 400,
+                reason: "empty _id (not sent)",
+                disposition: .permanent,
+                notSent: true
+            )
         }
         if idBytes > KuzzleBulkOperation.maximumIDBytes {
             return KuzzleDocumentFailure(
                 status: 400,
                 reason: "_id of \(idBytes) bytes is longer than 512 bytes (not sent)",
-                disposition: .permanent
+                disposition: .permanent,
+                notSent: true
             )
         }
         if operation.action.hasBody && operation.body == nil {
             return KuzzleDocumentFailure(
                 status: 400,
                 reason: "\(operation.action.rawValue) without a body (not sent)",
-                disposition: .permanent
+                disposition: .permanent,
+                notSent: true
             )
         }
         return nil

@@ -86,7 +86,7 @@ public final class KuzzleClient: Sendable {
 
     /// One HTTP exchange: sends the request and reads the whole answer.
     ///
-    /// - Throws: ``KuzzleError`` classified by ``KuzzleError/transport(_:sentBodyBytes:largeBodyThreshold:)`` when
+    /// - Throws: ``KuzzleError`` classified by ``KuzzleError/transport(_:sentBodyBytes:)`` when
     ///   no answer arrived; fatal when the answer exceeds ``KuzzleClientConfiguration/maximumResponseBytes``.
     func exchange(
         _ method: HTTPMethod,
@@ -126,11 +126,7 @@ public final class KuzzleClient: Sendable {
                 message: "answer larger than maximumResponseBytes (\(configuration.maximumResponseBytes))"
             )
         } catch {
-            throw KuzzleError.transport(
-                error,
-                sentBodyBytes: bodyBytes,
-                largeBodyThreshold: configuration.resetMeansTooLargeAboveBytes
-            )
+            throw KuzzleError.transport(error, sentBodyBytes: bodyBytes)
         }
     }
 
