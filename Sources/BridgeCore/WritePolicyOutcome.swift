@@ -76,7 +76,7 @@ public enum WriteRequestFailure: Sendable, Hashable {
         switch self {
         case .answered(let status, let errorID?, let message): "HTTP \(status) \(errorID): \(message)"
         case .answered(let status, nil, let message): "HTTP \(status) (not a Kuzzle error): \(message)"
-        case .connectionDropped(let bytes, let message): "connection dropped while sending \(bytes) bytes: \(message)"
+        case .connectionDropped(_, let message): message
         case .timedOut(let message): "timeout: \(message)"
         case .unreachable(let message): "unreachable: \(message)"
         case .tooLargeToSend(let bytes, let message): "request of \(bytes) bytes too large to send: \(message)"

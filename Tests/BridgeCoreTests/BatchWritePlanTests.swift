@@ -27,8 +27,8 @@ import Testing
     static let overloaded = WriteItemOutcome.failed(WriteItemFailure(status: 429, reason: "es_rejected_execution"))
 
     /// The positions and delay of the next step, which must be a send.
-    static func nextSend(_ plan: inout BatchWritePlan) -> (positions: [Int], delay: Duration)? {
-        guard case .send(let positions, let delay) = plan.nextStep() else { return nil }
+    static func requireSend(_ plan: inout BatchWritePlan) throws -> (positions: [Int], delay: Duration) {
+        guard case .send(let positions, let delay) = plan.nextStep() else { throw PlanTestFailure("expected a send") }
         return (positions, delay)
     }
 
@@ -37,16 +37,16 @@ import Testing
         let batch = Self.batch([("x", .write, 1), ("y", .write, 2), ("x", .write, 3)])
         #expect(batch.documentCount == 2)
         var plan = Self.plan(batch)
-        let first = try #require(Self.nextSend(&plan))
+        let first = try Self.requireSend(&plan)
         #expect(first.positions == [0, 1])
         #expect(plan.event(at: 0).source.offset == 3)
         plan.record(.answered([Self.refused, .written]), of: first.positions, using: &random)
-        let second = try #require(Self.nextSend(&plan))
+        let second = try Self.requireSend(&plan)
         #expect(second.positions == [0])
         #expect(second.delay == .zero, "a fallback is not a transient failure: no backoff")
         #expect(plan.event(at: 0).source.offset == 1)
         plan.record(.answered([.written]), of: second.positions, using: &random)
-        guard case .finished = plan.nextStep() else { throw Failure("expected finished") }
+        guard case .finished = plan.nextStep() else { throw PlanTestFailure("expected finished") }
         #expect(plan.rejections.map(\.event.source.offset) == [3])
         #expect(plan.rejections.map(\.position) == [0])
         #expect(plan.writtenPositions == [0, 1])
@@ -120,10 +120,10 @@ import Testing
         var plan = Self.plan(batch, route: .mWrite)
         #expect(plan.rejections.map(\.position) == [1, 2])
         #expect(plan.rejections.allSatisfy { $0.refusal.reason.contains("needs writer.route import or auto") })
-        let send = try #require(Self.nextSend(&plan))
+        let send = try Self.requireSend(&plan)
         #expect(send.positions == [0, 3])
         plan.record(.answered([.written, .written]), of: send.positions, using: &random)
-        guard case .finished = plan.nextStep() else { throw Failure("expected finished") }
+        guard case .finished = plan.nextStep() else { throw PlanTestFailure("expected finished") }
         #expect(plan.writtenPositions == [0, 3])
     }
 
@@ -131,7 +131,7 @@ import Testing
         var random = SplitMix64(seed: 1)
         let batch = Self.batch([("a", .write, 1), ("b", .write, 2), ("a", .delete, 3), ("c", .write, 4)])
         var plan = Self.plan(batch, route: .importBulk)
-        let first = try #require(Self.nextSend(&plan))
+        let first = try Self.requireSend(&plan)
         #expect(first.delay == .zero)
         let summary = plan.record(
             .answered([Self.overloaded, .written, .written, .written]),
@@ -139,11 +139,11 @@ import Testing
             using: &random
         )
         #expect(summary.retried && summary.overloaded)
-        let second = try #require(Self.nextSend(&plan))
+        let second = try Self.requireSend(&plan)
         #expect(second.positions == [0, 2])
         #expect(second.delay == .milliseconds(100))
         plan.record(.answered([Self.overloaded, .written]), of: second.positions, using: &random)
-        let third = try #require(Self.nextSend(&plan))
+        let third = try Self.requireSend(&plan)
         #expect(third.delay == .milliseconds(200), "the backoff grows while the failures go on")
         plan.record(.answered([.written, .written]), of: third.positions, using: &random)
         #expect(plan.retries == 2)
@@ -156,9 +156,9 @@ import Testing
         var random = SplitMix64(seed: 1)
         let batch = Self.batch([("a", .write, 1), ("b", .write, 2), ("c", .write, 3)])
         var plan = Self.plan(batch)
-        let send = try #require(Self.nextSend(&plan))
+        let send = try Self.requireSend(&plan)
         plan.record(.answered([.written, Self.refused, .written]), of: send.positions, using: &random)
-        guard case .finished = plan.nextStep() else { throw Failure("expected finished") }
+        guard case .finished = plan.nextStep() else { throw PlanTestFailure("expected finished") }
         #expect(plan.writtenPositions == [0, 2])
         #expect(plan.rejections.map(\.position) == [1])
         #expect(plan.haltReason == nil)
@@ -194,20 +194,20 @@ import Testing
             message: "no"
         )
         var plan = Self.plan(Self.batch([("a", .write, 1)]), policy: WritePolicy(createMissingCollections: true))
-        var send = try #require(Self.nextSend(&plan))
+        var send = try Self.requireSend(&plan)
         plan.record(.failed(missing), of: send.positions, using: &random)
-        guard case .createTarget = plan.nextStep() else { throw Failure("expected createTarget") }
+        guard case .createTarget = plan.nextStep() else { throw PlanTestFailure("expected createTarget") }
         plan.targetCreation(succeeded: true)
-        send = try #require(Self.nextSend(&plan))
+        send = try Self.requireSend(&plan)
         plan.record(.answered([.written]), of: send.positions, using: &random)
         #expect(plan.writtenPositions == [0])
 
         var failing = Self.plan(Self.batch([("a", .write, 1)]), policy: WritePolicy(createMissingCollections: true))
-        send = try #require(Self.nextSend(&failing))
+        send = try Self.requireSend(&failing)
         failing.record(.failed(missing), of: send.positions, using: &random)
-        guard case .createTarget = failing.nextStep() else { throw Failure("expected createTarget") }
+        guard case .createTarget = failing.nextStep() else { throw PlanTestFailure("expected createTarget") }
         failing.targetCreation(succeeded: false)
-        guard case .finished = failing.nextStep() else { throw Failure("expected finished") }
+        guard case .finished = failing.nextStep() else { throw PlanTestFailure("expected finished") }
         #expect(failing.haltReason != nil)
         #expect(failing.rejections.map(\.refusal.status) == [412])
     }
@@ -218,13 +218,13 @@ import Testing
             Self.batch([("a", .write, 1), ("b", .write, 2)]),
             policy: WritePolicy(hasDeadLetterTopic: true)
         )
-        let send = try #require(Self.nextSend(&plan))
+        let send = try Self.requireSend(&plan)
         plan.record(
             .failed(.answered(status: 412, errorID: "services.storage.unknown_index", message: "no")),
             of: send.positions,
             using: &random
         )
-        guard case .finished = plan.nextStep() else { throw Failure("expected finished") }
+        guard case .finished = plan.nextStep() else { throw PlanTestFailure("expected finished") }
         #expect(plan.haltReason == nil)
         #expect(plan.rejections.map(\.position) == [0, 1])
     }
@@ -232,7 +232,7 @@ import Testing
     @Test func unsettledPositionsAreTheOnesInFlightOrWaiting() throws {
         var random = SplitMix64(seed: 1)
         var plan = Self.plan(Self.batch([("a", .write, 1), ("b", .write, 2), ("c", .write, 3)]))
-        let send = try #require(Self.nextSend(&plan))
+        let send = try Self.requireSend(&plan)
         #expect(plan.unsettledPositions == [0, 1, 2])
         plan.record(.answered([.written, Self.overloaded, .written]), of: send.positions, using: &random)
         _ = plan.nextStep()
@@ -241,7 +241,7 @@ import Testing
 }
 
 /// A test failure with a message.
-struct Failure: Error, CustomStringConvertible {
+struct PlanTestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }

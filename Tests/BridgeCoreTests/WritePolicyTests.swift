@@ -286,7 +286,7 @@ import Testing
         RequestCase(
             name: "500 twice",
             failure: trap500,
-            history: WriteHistory(identical: trap500, count: 2),
+            history: WriteHistory(identical: trap500, count: 1),
             expected: .retry
         ),
         RequestCase(
