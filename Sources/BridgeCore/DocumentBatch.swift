@@ -1,7 +1,11 @@
 /// A group of document operations for one (index, collection), sent as one Kuzzle request.
 ///
 /// A batch keeps every source it absorbed, including events whose operation was replaced by a later write of the
-/// same id: all of them are done when the batch is done.
+/// same id: all of them are done when the batch is done. It also keeps the replaced events themselves
+/// (``supersededEvents``; their bytes are counted in the memory budget until the batch is done anyway), so that when
+/// Kuzzle refuses a replacing write for good the writer can fall back to the version it replaced.
+///
+/// Document ids are compared as UTF-8 bytes (``DocumentIDKey``), as Kuzzle and Elasticsearch compare them.
 public struct DocumentBatch: Sendable, Identifiable {
     /// A batch's identity: grows with every batch opened by one ``BatchAccumulator`` (so it orders batches by age).
     public struct ID: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -40,8 +44,19 @@ public struct DocumentBatch: Sendable, Identifiable {
     /// Whether every operation is a ``DocumentAction/write``, so the batch can go as one bulk:mWrite
     /// (create-or-replace); otherwise it needs bulk:import.
     public private(set) var isCreateOrReplaceOnly = true
-    /// The position of the last operation for each document id.
-    private var lastPositionByID: [String: Int] = [:]
+    /// Events replaced in place by a later write of the same id (coalescing), in the order they were replaced, each
+    /// with the position of the operation that replaced it. Usually empty.
+    public private(set) var supersededEvents: [SupersededEvent] = []
+    /// The position of the last operation for each document id (by UTF-8 bytes).
+    private var lastPositionByID: [DocumentIDKey: Int] = [:]
+
+    /// An event a later write of the same id replaced in the batch.
+    public struct SupersededEvent: Sendable {
+        /// The position of the operation that replaced it.
+        public var position: Int
+        /// The replaced event.
+        public var event: DocumentEvent
+    }
 
     /// The number of operations at which the id map is sized for ``expectedDocuments``.
     static let growthCheckpoint = 64
@@ -67,13 +82,13 @@ public struct DocumentBatch: Sendable, Identifiable {
     public var documentCount: Int { operations.count }
 
     /// The distinct document ids of the batch.
-    public var documentIDs: Dictionary<String, Int>.Keys { lastPositionByID.keys }
+    public var documentIDs: Dictionary<DocumentIDKey, Int>.Keys { lastPositionByID.keys }
 
-    /// Whether an operation of the batch concerns `documentID`.
-    public func contains(documentID: String) -> Bool { lastPositionByID[documentID] != nil }
+    /// Whether an operation of the batch concerns `documentID` (same UTF-8 bytes).
+    public func contains(documentID: String) -> Bool { lastPositionByID[DocumentIDKey(documentID)] != nil }
 
     /// Whether an operation of the batch concerns one of `documentIDs`.
-    public func sharesDocument(with documentIDs: Set<String>) -> Bool {
+    public func sharesDocument(with documentIDs: Set<DocumentIDKey>) -> Bool {
         if documentIDs.count < lastPositionByID.count {
             return documentIDs.contains { lastPositionByID[$0] != nil }
         }
@@ -97,16 +112,25 @@ public struct DocumentBatch: Sendable, Identifiable {
     /// for the same id failed (it succeeded too early: re-applying it after the retried one restores the order).
     /// - Returns: Positions in ascending order.
     public func retryPositions(afterFailuresAt failedPositions: some Sequence<Int>) -> [Int] {
-        var firstFailureByID: [String: Int] = [:]
+        var firstFailureByID: [DocumentIDKey: Int] = [:]
         for position in failedPositions where operations.indices.contains(position) {
-            let id = operations[position].id
+            let id = DocumentIDKey(operations[position].id)
             firstFailureByID[id] = min(firstFailureByID[id] ?? position, position)
         }
         guard !firstFailureByID.isEmpty else { return [] }
         return operations.indices.filter { position in
-            guard let first = firstFailureByID[operations[position].id] else { return false }
+            guard let first = firstFailureByID[DocumentIDKey(operations[position].id)] else { return false }
             return position >= first
         }
+    }
+
+    /// Every version the batch received for the operation at `position`, oldest first: the writes it replaced
+    /// (coalescing), then the operation itself.
+    public func versions(at position: Int) -> [DocumentEvent] {
+        guard operations.indices.contains(position) else { return [] }
+        var versions = supersededEvents.filter { $0.position == position }.map(\.event)
+        versions.append(operations[position])
+        return versions
     }
 
     /// The encoded size the batch would have after ``add(_:encodedSize:dueAt:)``.
@@ -138,12 +162,15 @@ public struct DocumentBatch: Sendable, Identifiable {
         if let eventDueAt, dueAt.map({ eventDueAt < $0 }) ?? true { dueAt = eventDueAt }
         sources.append(event.source)
         // One hash of the id: record the new position, then put the old one back if the event replaces it.
-        if let previous = lastPositionByID.updateValue(operations.count, forKey: event.id),
+        let key = DocumentIDKey(event.id)
+        if let previous = lastPositionByID.updateValue(operations.count, forKey: key),
             event.action == .write, operations[previous].action == .write
         {
-            lastPositionByID[event.id] = previous
+            lastPositionByID[key] = previous
             encodedBytes += encodedSize - operationSizes[previous]
-            operations[previous] = event
+            var replaced = event
+            swap(&operations[previous], &replaced)
+            supersededEvents.append(SupersededEvent(position: previous, event: replaced))
             operationSizes[previous] = encodedSize
             return (operations.count, encodedBytes)
         }
@@ -160,7 +187,7 @@ public struct DocumentBatch: Sendable, Identifiable {
     }
 
     private func replaceablePosition(for event: DocumentEvent) -> Int? {
-        guard event.action == .write, let position = lastPositionByID[event.id],
+        guard event.action == .write, let position = lastPositionByID[DocumentIDKey(event.id)],
             operations[position].action == .write
         else { return nil }
         return position

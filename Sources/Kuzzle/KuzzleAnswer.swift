@@ -95,6 +95,8 @@ struct KuzzleItemFailure: Sendable, Hashable {
     var status: Int
     /// The reason (mWrite `reason`, import `error.reason`, else `error.type`, else a generic text).
     var reason: String
+    /// Elasticsearch's `error.type` (import items), `nil` when absent.
+    var errorType: String? = nil
 
     /// Reads an array of failed items; items that are not objects are kept with no id (they cannot be attributed).
     static func parseList(_ scanner: inout JSONScanner) throws(JSONScanError) -> [KuzzleItemFailure] {
@@ -148,6 +150,7 @@ struct KuzzleItemFailure: Sendable, Hashable {
                 try scanner.skipValue()
             }
         }
+        item.errorType = errorType
         if item.reason.isEmpty {
             item.reason = errorType ?? "status \(item.status)"
         }

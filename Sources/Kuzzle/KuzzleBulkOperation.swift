@@ -49,13 +49,21 @@ public struct KuzzleBulkOperation: Sendable, Hashable {
     public var action: KuzzleBulkAction
     /// The document (index, create) or partial document (update) as JSON object bytes; `nil` for delete.
     public var body: ArraySlice<UInt8>?
+    /// bulk:import update only: how many times Elasticsearch retries the update internally when another write changed
+    /// the document between its get and its index (`retry_on_conflict`, sent when above 0, at most
+    /// ``maximumRetryOnConflict``). Ignored for other actions and by bulk:mWrite.
+    public var retryOnConflict: Int
 
     /// Creates an operation.
-    public init(id: String, action: KuzzleBulkAction, body: ArraySlice<UInt8>?) {
+    public init(id: String, action: KuzzleBulkAction, body: ArraySlice<UInt8>?, retryOnConflict: Int = 0) {
         self.id = id
         self.action = action
         self.body = body
+        self.retryOnConflict = action == .update ? min(max(0, retryOnConflict), Self.maximumRetryOnConflict) : 0
     }
+
+    /// The largest ``retryOnConflict`` sent (three digits: request sizes reserve room for it).
+    public static let maximumRetryOnConflict = 999
 }
 
 /// Per-request options of a bulk write.

@@ -66,7 +66,12 @@ struct KuzzleBulkOutcomeMapper {
                     action: sent[position].action
                 )
                 outcomes[position] = .failed(
-                    KuzzleDocumentFailure(status: failure.status, reason: failure.reason, disposition: disposition)
+                    KuzzleDocumentFailure(
+                        status: failure.status,
+                        reason: failure.reason,
+                        disposition: disposition,
+                        errorType: failure.errorType
+                    )
                 )
             }
         }

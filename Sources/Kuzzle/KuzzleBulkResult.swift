@@ -46,7 +46,7 @@ public struct KuzzleDocumentFailure: Sendable, Hashable, CustomStringConvertible
         case retry
         /// The document will never be accepted as is (400, mWrite 404, ...): dead-letter it.
         case permanent
-        /// The intended state already holds (import delete 404, import 409): count it as done.
+        /// The intended state already holds (import delete 404, import create 409): count it as done.
         case alreadyDone
     }
 
@@ -56,12 +56,24 @@ public struct KuzzleDocumentFailure: Sendable, Hashable, CustomStringConvertible
     public var reason: String
     /// What to do with the operation.
     public var disposition: Disposition
+    /// Elasticsearch's error type for a bulk:import item (`version_conflict_engine_exception`…), `nil` when absent.
+    public var errorType: String?
+    /// Whether the client refused the operation without sending it (empty or over-long id, missing body).
+    public var notSent: Bool
 
     /// Creates a failure.
-    public init(status: Int, reason: String, disposition: Disposition) {
+    public init(
+        status: Int,
+        reason: String,
+        disposition: Disposition,
+        errorType: String? = nil,
+        notSent: Bool = false
+    ) {
         self.status = status
         self.reason = reason
         self.disposition = disposition
+        self.errorType = errorType
+        self.notSent = notSent
     }
 
     /// Whether the document was refused because Kuzzle or Elasticsearch is overloaded (429, e.g.
@@ -80,8 +92,11 @@ public struct KuzzleDocumentFailure: Sendable, Hashable, CustomStringConvertible
     ///   import delete and import update → already done (the document is gone: nothing is left to delete or to
     ///   update; after an at-least-once replay a later event may have deleted it, so refusing the update would halt a
     ///   partition on a replay); import index/create → permanent.
-    /// - 409: bulk:import → already done (create on an existing id, or an external version already newer);
-    ///   bulk:mWrite cannot produce it without versions, so it is retried.
+    /// - 409: bulk:import create → already done (the id exists); bulk:import update → retry (an unversioned update
+    ///   that lost a race between Elasticsearch's get and index was not applied; `retry_on_conflict` makes this rare);
+    ///   bulk:import index/delete → already done (only an external version, already newer, gives it); bulk:mWrite
+    ///   cannot produce it without versions, so it is retried. (The bridge's writer applies its own ``WritePolicy``,
+    ///   which also knows whether a line was fenced.)
     /// - A missing or non-error status (0, 1xx–3xx) is treated as retry: nothing proves the document was written.
     public static func disposition(
         status: Int,
@@ -93,7 +108,7 @@ public struct KuzzleDocumentFailure: Sendable, Hashable, CustomStringConvertible
             if route == .importBulk && (action == .delete || action == .update) { return .alreadyDone }
             return .permanent
         case 409:
-            return route == .importBulk ? .alreadyDone : .retry
+            return route == .importBulk && action != .update ? .alreadyDone : .retry
         case 429, 500...599:
             return .retry
         case 400...499:

@@ -118,7 +118,8 @@ extension KuzzleClient {
                 status: nil,
                 id: nil,
                 message: "request body of \(body.readableBytes) bytes exceeds maximumRequestBytes "
-                    + "(\(configuration.maximumRequestBytes)); not sent"
+                    + "(\(configuration.maximumRequestBytes)); not sent",
+                bodyBytes: body.readableBytes
             )
         }
         return body
@@ -135,13 +136,19 @@ extension KuzzleClient {
     /// Why an operation is failed without being sent, or `nil` when it can be sent.
     static func refusal(of operation: borrowing KuzzleBulkOperation) -> KuzzleDocumentFailure? {
         if let problem = DocumentRules.problemWithID(byteCount: operation.id.utf8.count) {
-            return KuzzleDocumentFailure(status: 400, reason: "_id \(problem) (not sent)", disposition: .permanent)
+            return KuzzleDocumentFailure(
+                status: 400,
+                reason: "_id \(problem) (not sent)",
+                disposition: .permanent,
+                notSent: true
+            )
         }
         if operation.action.hasBody && operation.body == nil {
             return KuzzleDocumentFailure(
                 status: 400,
                 reason: "\(operation.action.rawValue) without a body (not sent)",
-                disposition: .permanent
+                disposition: .permanent,
+                notSent: true
             )
         }
         return nil

@@ -87,7 +87,7 @@ public final class KuzzleClient: Sendable {
 
     /// One HTTP exchange: sends the request and reads the whole answer.
     ///
-    /// - Throws: ``KuzzleError`` classified by ``KuzzleError/transport(_:sentBodyBytes:largeBodyThreshold:)`` when
+    /// - Throws: ``KuzzleError`` classified by ``KuzzleError/transport(_:sentBodyBytes:)`` when
     ///   no answer arrived; fatal when the answer exceeds ``KuzzleClientConfiguration/maximumResponseBytes``.
     func exchange(
         _ method: HTTPMethod,
@@ -127,11 +127,7 @@ public final class KuzzleClient: Sendable {
                 message: "answer larger than maximumResponseBytes (\(configuration.maximumResponseBytes))"
             )
         } catch {
-            throw KuzzleError.transport(
-                error,
-                sentBodyBytes: bodyBytes,
-                largeBodyThreshold: configuration.resetMeansTooLargeAboveBytes
-            )
+            throw KuzzleError.transport(error, sentBodyBytes: bodyBytes)
         }
     }
 

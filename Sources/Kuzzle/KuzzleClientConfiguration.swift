@@ -59,9 +59,10 @@ public struct KuzzleClientConfiguration: Sendable, Hashable, CustomStringConvert
     /// Lifetime requested for login tokens (`expiresIn`, e.g. `"1h"`); `nil` keeps Kuzzle's default (1 h).
     /// Default: `nil`.
     public var tokenLifetime: String?
-    /// A connection reset or close while sending a body at least this large is reported as
-    /// ``KuzzleError/Kind/tooLarge`` (Kuzzle answers 413 without reading the body, and the client may only see the
-    /// reset). Default: 65 536.
+    /// The body size from which a connection reset or close that repeats at the same size is taken for a body Kuzzle
+    /// refuses unread (it answers 413 without reading the body, and the client may only see the reset): the bridge's
+    /// write policy then splits the batch. A single drop is never taken for one (a restarting Kuzzle drops
+    /// connections too). Default: 65 536.
     public var resetMeansTooLargeAboveBytes: Int
 
     /// Creates a configuration; every parameter but `url` has the default documented on its property.
@@ -99,7 +100,7 @@ public struct KuzzleClientConfiguration: Sendable, Hashable, CustomStringConvert
     }
 
     /// Whether authentication is by login (tokens that expire and can be renewed).
-    var usesLogin: Bool {
+    public var usesLogin: Bool {
         if case .login = authentication { true } else { false }
     }
 

@@ -8,7 +8,7 @@ public struct KuzzleError: Error, Sendable, Hashable, CustomStringConvertible {
         case transient
         /// 401 `security.token.expired`/`invalid` that a fresh login did not cure: log in again later, then retry.
         case reauthenticate
-        /// 413, or a connection reset while sending a large body: split the batch.
+        /// 413, or a body above the client's request limit (not sent): split the batch.
         case tooLarge
         /// 412 `services.storage.unknown_index`/`unknown_collection`: create the target or halt the partition.
         case missingTarget
@@ -26,14 +26,30 @@ public struct KuzzleError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// Whether no answer came in time (the request's deadline, or a read or write timeout): no HTTP status then.
     public var isTimeout: Bool
+    /// For a connection reset or closed (EOF) before an answer: the size of the body being sent; `nil` otherwise.
+    /// A drop alone says nothing about the body (Kuzzle restarting drops connections too); only a drop that repeats at
+    /// the same large size suggests a body Kuzzle refuses unread (the writer's policy decides).
+    public var droppedWhileSendingBytes: Int?
+    /// The size of the body concerned, when known (a body too large to send, a dropped connection).
+    public var bodyBytes: Int?
 
     /// Creates an error.
-    public init(kind: Kind, status: Int?, id: String?, message: String, isTimeout: Bool = false) {
+    public init(
+        kind: Kind,
+        status: Int?,
+        id: String?,
+        message: String,
+        isTimeout: Bool = false,
+        droppedWhileSendingBytes: Int? = nil,
+        bodyBytes: Int? = nil
+    ) {
         self.kind = kind
         self.status = status
         self.id = id
         self.message = message
         self.isTimeout = isTimeout
+        self.droppedWhileSendingBytes = droppedWhileSendingBytes
+        self.bodyBytes = bodyBytes ?? droppedWhileSendingBytes
     }
 
     /// Whether the failure says Kuzzle (or what stands in front of it) is overloaded, so that fewer requests at once

@@ -6,7 +6,7 @@ import NIOCore
 /// Shapes (kuzzle-api.md §4.1, §4.2):
 /// - bulk:mWrite: `{"documents":[{"_id":"<id>","body":<body>},…]}`
 /// - bulk:import: `{"bulkData":[{"<action>":{"_id":"<id>"}},<body>,…]}` where the body line is absent for delete
-///   and is `{"doc":<body>}` for update.
+///   and is `{"doc":<body>}` for update, whose action line carries `,"retry_on_conflict":<n>` when n > 0.
 ///
 /// Size rule: for a batch of n ≥ 1 operations the body has exactly
 /// `fixedOverhead(route:) + Σ encodedSize(of: operation, route:)` bytes (each operation counts one separating comma,
@@ -24,9 +24,15 @@ public enum KuzzleRequestBody {
         encodedSize(of: operation, route: route, escapedIDBytes: escapedLength(of: operation.id))
     }
 
+    /// The bytes `,"retry_on_conflict":<n>` adds to an update's action line (none for 0).
+    static func retryOnConflictBytes(_ count: Int) -> Int {
+        guard count > 0 else { return 0 }
+        return 21 + (count >= 100 ? 3 : count >= 10 ? 2 : 1)
+    }
+
     /// The larger of the bytes `operation` adds to a bulk:import body and, when it can go there (action `index`),
     /// to a bulk:mWrite body: what a batch accumulator must reserve before it knows the batch's route. Escapes the
-    /// id once.
+    /// id once. An update reserves room for the largest `retry_on_conflict`.
     public static func largestEncodedSize(of operation: KuzzleBulkOperation) -> Int {
         largestEncodedSize(id: operation.id, action: operation.action, bodyBytes: operation.body?.count)
     }
@@ -35,7 +41,13 @@ public enum KuzzleRequestBody {
     /// caller need not build the operation (and retain its id and body) just to size it.
     public static func largestEncodedSize(id: String, action: KuzzleBulkAction, bodyBytes: Int?) -> Int {
         let idBytes = escapedLength(of: id)
-        let importSize = encodedSize(action: action, bodyBytes: bodyBytes, route: .importBulk, escapedIDBytes: idBytes)
+        let importSize = encodedSize(
+            action: action,
+            bodyBytes: bodyBytes,
+            route: .importBulk,
+            escapedIDBytes: idBytes,
+            retryOnConflict: action == .update ? KuzzleBulkOperation.maximumRetryOnConflict : 0
+        )
         guard action == .index else { return importSize }
         return max(
             importSize,
@@ -48,14 +60,21 @@ public enum KuzzleRequestBody {
         route: KuzzleBulkRoute,
         escapedIDBytes idBytes: Int
     ) -> Int {
-        encodedSize(action: operation.action, bodyBytes: operation.body?.count, route: route, escapedIDBytes: idBytes)
+        encodedSize(
+            action: operation.action,
+            bodyBytes: operation.body?.count,
+            route: route,
+            escapedIDBytes: idBytes,
+            retryOnConflict: operation.retryOnConflict
+        )
     }
 
     private static func encodedSize(
         action: KuzzleBulkAction,
         bodyBytes: Int?,
         route: KuzzleBulkRoute,
-        escapedIDBytes idBytes: Int
+        escapedIDBytes idBytes: Int,
+        retryOnConflict: Int = 0
     ) -> Int {
         let bodyBytes = bodyBytes ?? 4  // a missing body is written as null
         switch route {
@@ -67,7 +86,7 @@ public enum KuzzleRequestBody {
             let actionLine = 1 + 2 + action.rawValue.utf8.count + 10 + idBytes + 3
             switch action {
             case .delete: return actionLine
-            case .update: return actionLine + 8 + bodyBytes + 1
+            case .update: return actionLine + retryOnConflictBytes(retryOnConflict) + 8 + bodyBytes + 1
             case .index, .create: return actionLine + 1 + bodyBytes
             }
         }
@@ -153,7 +172,13 @@ public enum KuzzleRequestBody {
             buffer.writeStaticString(actionName(operation.action))
             buffer.writeStaticString("\":{\"_id\":\"")
             writeEscaped(operation.id, into: &buffer)
-            buffer.writeStaticString("\"}}")
+            if operation.action == .update && operation.retryOnConflict > 0 {
+                buffer.writeStaticString("\",\"retry_on_conflict\":")
+                buffer.writeString(String(operation.retryOnConflict))
+                buffer.writeStaticString("}}")
+            } else {
+                buffer.writeStaticString("\"}}")
+            }
             switch operation.action {
             case .delete:
                 break

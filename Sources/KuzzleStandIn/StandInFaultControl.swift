@@ -25,6 +25,13 @@ public struct StandInFaultControl: Sendable {
         state.faults.withLock { $0.rejections.append(rejection) }
     }
 
+    /// The next bulk:import `update` operations run into `count` concurrent writes, one per internal attempt, as
+    /// Elasticsearch sees them between its get and its index: an update sent with `retry_on_conflict` n absorbs up to
+    /// n of them and applies; one that meets more fails with 409 `version_conflict_engine_exception`, not applied.
+    public func conflictUpdates(_ count: Int) {
+        state.faults.withLock { $0.pendingUpdateConflicts += max(0, count) }
+    }
+
     /// While `true`, every API request fails with 503 `api.process.overloaded` and `/_ready` answers 503.
     public func setOverloaded(_ overloaded: Bool) {
         state.faults.withLock { $0.overloaded = overloaded }

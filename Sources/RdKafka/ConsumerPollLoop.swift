@@ -233,7 +233,8 @@ final class ConsumerPollLoop: Sendable {
         guard case .enqueued = continuation.yield(.partitionsRevoked(partitions, revocation)) else {
             return  // nobody reads events any more: nothing to wait for
         }
-        guard let offsets = revocation.wait(timeout: configuration.revocationTimeout) else {
+        let stamp = { self.lastPollNanoseconds.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed) }
+        guard let offsets = revocation.wait(timeout: configuration.revocationTimeout, stillWaiting: stamp) else {
             logger.warning(
                 "kafka revocation not finished in time; releasing partitions without commit",
                 metadata: ["kafka.partitions": "\(partitions)"]

@@ -76,6 +76,16 @@ public final class KafkaConsumer: Sendable {
         return DispatchTime.now().uptimeNanoseconds - last <= limit
     }
 
+    /// When the poll loop last went around (the send-time lease refuses requests once it is older than its gap), or
+    /// now when it has not started yet. Lock-free.
+    public var lastPollInstant: ContinuousClock.Instant {
+        let last = loop.lastPollNanoseconds.load(ordering: .relaxed)
+        let now = ContinuousClock.now
+        guard last > 0 else { return now }
+        let elapsed = DispatchTime.now().uptimeNanoseconds &- last
+        return now - .nanoseconds(Int64(clamping: elapsed))
+    }
+
     /// For tests only: makes the poll thread stop polling for `duration`, as a wedged consumer would.
     public func _testBlockPolling(for duration: Duration) {
         let nanoseconds =

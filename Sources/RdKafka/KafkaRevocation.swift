@@ -34,8 +34,17 @@ public final class KafkaRevocation: Sendable {
     }
 
     /// Waits on the poll thread for ``finish(committing:)``; returns its offsets, or `nil` after `timeout`.
-    func wait(timeout: Duration) -> [KafkaTopicPartition: Int64]? {
-        signal.wait(timeout: timeout)
+    ///
+    /// `stillWaiting` runs about once a second meanwhile: the poll loop stamps its liveness with it, so that a long
+    /// (deliberate, bounded) drain is not taken for a member that stopped polling (the send-time lease).
+    func wait(timeout: Duration, stillWaiting: () -> Void = {}) -> [KafkaTopicPartition: Int64]? {
+        var remaining = timeout
+        while remaining > .zero {
+            let slice = min(remaining, .seconds(1))
+            if signal.wait(timeout: slice) { break }
+            remaining -= slice
+            stillWaiting()
+        }
         return state.withLock { state in
             switch state {
             case .finished(let offsets):

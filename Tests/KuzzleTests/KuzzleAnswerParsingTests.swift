@@ -80,7 +80,8 @@ import Testing
                     id: "a1",
                     action: .create,
                     status: 409,
-                    reason: "[a1]: version conflict, document already exists (current version [1])"
+                    reason: "[a1]: version conflict, document already exists (current version [1])",
+                    errorType: "version_conflict_engine_exception"
                 ),
             ]
         )

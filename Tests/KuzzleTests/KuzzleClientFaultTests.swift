@@ -23,7 +23,8 @@ import Testing
             let error = await kuzzleError {
                 _ = try await client.mWrite(index: "shop", collection: "orders", operations: indexOperations(3_000))
             }
-            #expect(error?.kind == .tooLarge)
+            // Kuzzle answers 413 without reading the body: the client sees the 413 or a dropped connection.
+            #expect(error?.kind == .tooLarge || error?.droppedWhileSendingBytes != nil)
             #expect(error?.status == nil || error?.id == "network.http.request_too_large")
             #expect(server.documents(index: "shop", collection: "orders").isEmpty)
         }
@@ -52,7 +53,7 @@ import Testing
                     operations: Self.incompressibleOperations(1_000)
                 )
             }
-            #expect(error?.kind == .tooLarge)
+            #expect(error?.kind == .tooLarge || error?.droppedWhileSendingBytes != nil)
             #expect(server.documents(index: "shop", collection: "orders")["r0"] == nil)
         }
     }

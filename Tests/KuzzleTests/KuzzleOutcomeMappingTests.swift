@@ -64,6 +64,8 @@ import Testing
         (404, .importBulk, .delete, .alreadyDone),
         (404, .importBulk, .update, .alreadyDone),
         (409, .importBulk, .create, .alreadyDone),
+        // Issue 14 item 4: an unversioned update that lost a race was not applied: retry it.
+        (409, .importBulk, .update, .retry),
         (409, .importBulk, .index, .alreadyDone),
         (400, .importBulk, .update, .permanent),
         (403, .importBulk, .index, .permanent),

@@ -46,6 +46,18 @@ import Testing
         #expect(Self.text([], .mWrite) == #"{"documents":[]}"#)
         #expect(Self.text([], .importBulk) == #"{"bulkData":[]}"#)
         #expect(KuzzleRequestBody.encodedSize(of: [], route: .mWrite) == 16)
+        // Issue 14 item 4: update lines carry retry_on_conflict when asked; the size rule still holds exactly.
+        let update = [KuzzleBulkOperation(id: "u", action: .update, body: Self.body(#"{"a":1}"#), retryOnConflict: 3)]
+        let built = KuzzleRequestBody.make(update, route: .importBulk)
+        #expect(
+            String(buffer: built)
+                == #"{"bulkData":[{"update":{"_id":"u","retry_on_conflict":3}},{"doc":{"a":1}}]}"#
+        )
+        #expect(built.readableBytes == KuzzleRequestBody.encodedSize(of: update, route: .importBulk))
+        #expect(
+            KuzzleRequestBody.largestEncodedSize(of: update[0])
+                >= KuzzleRequestBody.encodedSize(of: update[0], route: .importBulk)
+        )
         #expect(KuzzleRequestBody.encodedSize(of: [], route: .importBulk) == 15)
     }
 

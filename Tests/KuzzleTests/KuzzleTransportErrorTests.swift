@@ -11,16 +11,24 @@ import Glibc
 
 @Suite struct KuzzleTransportErrorTests {
     static func kind(_ error: any Error, sent: Int) -> KuzzleError.Kind {
-        KuzzleError.transport(error, sentBodyBytes: sent, largeBodyThreshold: 65_536).kind
+        KuzzleError.transport(error, sentBodyBytes: sent).kind
     }
 
-    @Test func aResetWhileSendingALargeBodyMeansTooLargeAndOnASmallOneTransient() {
+    /// Issue 14 item 8: a reset proves nothing about the body's size (a restarting Kuzzle drops connections too): it is
+    /// transient whatever the size, and carries the size for the writer's policy (which splits only on repeats).
+    @Test func aResetIsTransientWhateverTheBodySizeAndCarriesTheSize() {
         let reset = IOError(errnoCode: ECONNRESET, reason: "read")
-        #expect(Self.kind(reset, sent: 900_000) == .tooLarge)
-        #expect(Self.kind(reset, sent: 2_000) == .transient)
-        #expect(Self.kind(IOError(errnoCode: EPIPE, reason: "write"), sent: 100_000) == .tooLarge)
-        #expect(Self.kind(HTTPClientError.remoteConnectionClosed, sent: 100_000) == .tooLarge)
-        #expect(Self.kind(HTTPClientError.remoteConnectionClosed, sent: 10) == .transient)
+        for (error, sent) in [
+            (reset as any Error, 900_000), (reset, 2_000), (IOError(errnoCode: EPIPE, reason: "write"), 100_000),
+            (HTTPClientError.remoteConnectionClosed, 100_000), (HTTPClientError.remoteConnectionClosed, 10),
+            (ChannelError.eof, 70_000),
+        ] {
+            let classified = KuzzleError.transport(error, sentBodyBytes: sent)
+            #expect(classified.kind == .transient)
+            #expect(classified.droppedWhileSendingBytes == sent)
+            #expect(!classified.isTimeout)
+        }
+        #expect(KuzzleError.transport(HTTPClientError.connectTimeout, sentBodyBytes: 9).droppedWhileSendingBytes == nil)
     }
 
     @Test func timeoutsRefusalsAndCancellationAreTransient() {
@@ -32,14 +40,14 @@ import Glibc
 
     @Test func readWriteAndDeadlineTimeoutsAreTimeoutsAndOverloadSignals() {
         for timeout in [HTTPClientError.deadlineExceeded, .readTimeout, .writeTimeout] {
-            let error = KuzzleError.transport(timeout, sentBodyBytes: 900_000, largeBodyThreshold: 65_536)
+            let error = KuzzleError.transport(timeout, sentBodyBytes: 900_000)
             #expect(error.kind == .transient)
             #expect(error.isTimeout)
             #expect(error.isOverload)
         }
         // Unreachable is not overloaded: fewer requests at once would not help.
         for unreachable: any Error in [HTTPClientError.connectTimeout, IOError(errnoCode: ECONNREFUSED, reason: "c")] {
-            let error = KuzzleError.transport(unreachable, sentBodyBytes: 0, largeBodyThreshold: 65_536)
+            let error = KuzzleError.transport(unreachable, sentBodyBytes: 0)
             #expect(!error.isTimeout)
             #expect(!error.isOverload)
         }
@@ -65,7 +73,7 @@ import Glibc
 
     @Test func anAlreadyClassifiedErrorPassesThrough() {
         let error = KuzzleError(kind: .missingTarget, status: 412, id: "services.storage.unknown_index", message: "x")
-        #expect(KuzzleError.transport(error, sentBodyBytes: 0, largeBodyThreshold: 1) == error)
+        #expect(KuzzleError.transport(error, sentBodyBytes: 0) == error)
     }
 
     @Test func descriptionNamesKindStatusAndId() {

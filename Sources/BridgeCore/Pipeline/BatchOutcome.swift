@@ -29,6 +29,8 @@ public struct BatchOutcome: Sendable {
     public var haltReason: String?
     /// Positions of the batch Kuzzle acknowledged (written, or already in the intended state).
     public var writtenPositions: [Int]
+    /// The sources Kuzzle acknowledged, superseded writes included (what a cancelled batch may complete).
+    public var writtenSources: [EventSource]
     /// Positions not settled: the writer was cancelled, or gave up because the lease no longer allowed sending.
     public var unfinishedPositions: [Int]
     /// Whether the writer stopped because ``SendLease/permits(_:now:lastPoll:)`` refused a request: nothing more
@@ -47,6 +49,7 @@ public struct BatchOutcome: Sendable {
         refusals: [Refusal] = [],
         haltReason: String? = nil,
         writtenPositions: [Int] = [],
+        writtenSources: [EventSource]? = nil,
         unfinishedPositions: [Int] = [],
         abandoned: Bool = false,
         requests: Int = 1,
@@ -57,6 +60,7 @@ public struct BatchOutcome: Sendable {
         self.refusals = refusals
         self.haltReason = haltReason
         self.writtenPositions = writtenPositions
+        self.writtenSources = writtenSources ?? []
         self.unfinishedPositions = unfinishedPositions
         self.abandoned = abandoned
         self.requests = requests

@@ -50,8 +50,11 @@ extension PipelineCore {
             }
         } else {
             // Cancelled: only what Kuzzle acknowledged is done.
-            let sources = outcome.writtenPositions.compactMap { position in
-                batch.operations.indices.contains(position) ? batch.operations[position].source : nil
+            var sources = outcome.writtenSources
+            if sources.isEmpty {
+                sources = outcome.writtenPositions.compactMap { position in
+                    batch.operations.indices.contains(position) ? batch.operations[position].source : nil
+                }
             }
             perform(tracker.completed(sources), now: now, into: &actions)
         }

@@ -26,6 +26,7 @@ extension BridgeConfiguration {
             ("writer.route", writer.route.rawValue),
             ("writer.concurrency", "\(writer.concurrency)"),
             ("writer.max_concurrency", "\(writer.maximumConcurrency)"),
+            ("writer.retry_on_conflict", "\(writer.retryOnConflict)"),
             ("retry.initial_backoff", ConfigurationUnits.format(retry.initialDelay)),
             ("retry.max_backoff", ConfigurationUnits.format(retry.maximumDelay)),
             ("retry.multiplier", "\(retry.multiplier)"),

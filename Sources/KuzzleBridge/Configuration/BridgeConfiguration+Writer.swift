@@ -1,7 +1,8 @@
 extension BridgeConfiguration {
-    /// Validates `writer:` (route, concurrency, max_concurrency).
+    /// Validates `writer:` (route, concurrency, max_concurrency, retry_on_conflict).
     ///
-    /// - Throws: A ``ConfigurationError`` naming `writer.route`, `writer.concurrency` or `writer.max_concurrency`.
+    /// - Throws: A ``ConfigurationError`` naming `writer.route`, `writer.concurrency`, `writer.max_concurrency` or
+    ///   `writer.retry_on_conflict`.
     static func writerSettings(_ section: ConfigurationFile.Writer?) throws -> WriterSettings {
         WriterSettings(
             route: try ConfigurationField.choice(section?.route, key: "writer.route", default: .auto),
@@ -11,6 +12,12 @@ extension BridgeConfiguration {
                 key: "writer.max_concurrency",
                 default: 8,
                 in: 1...256
+            ),
+            retryOnConflict: try ConfigurationField.integer(
+                section?.retryOnConflict,
+                key: "writer.retry_on_conflict",
+                default: WriterSettings.defaultRetryOnConflict,
+                in: 0...WriterSettings.maximumRetryOnConflict
             )
         )
     }

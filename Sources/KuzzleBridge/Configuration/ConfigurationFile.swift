@@ -74,9 +74,10 @@ struct ConfigurationFile: Decodable, Equatable {
         var route: String?
         var concurrency: String?
         var maxConcurrency: String?
+        var retryOnConflict: String?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case route, concurrency, maxConcurrency = "max_concurrency"
+            case route, concurrency, maxConcurrency = "max_concurrency", retryOnConflict = "retry_on_conflict"
         }
     }
 

@@ -41,12 +41,27 @@ public struct WriterSettings: Sendable, Equatable {
     /// The highest limit an adaptive ``concurrency`` may reach (`writer.max_concurrency`), 1 to 256; unused with a
     /// fixed one. Default: 8.
     public var maximumConcurrency: Int
+    /// How many times Elasticsearch retries a bulk:import `update` internally when another write changed the document
+    /// between its get and its index (`writer.retry_on_conflict`, sent as the update line's `retry_on_conflict`), 0 to
+    /// ``maximumRetryOnConflict``. An update still refused with 409 after that is retried by the bridge. Default: 3.
+    public var retryOnConflict: Int
+
+    /// The default ``retryOnConflict``.
+    public static let defaultRetryOnConflict = 3
+    /// The largest ``retryOnConflict`` accepted.
+    public static let maximumRetryOnConflict = 100
 
     /// Creates writer settings.
-    public init(route: Route = .auto, concurrency: Concurrency = .adaptive, maximumConcurrency: Int = 8) {
+    public init(
+        route: Route = .auto,
+        concurrency: Concurrency = .adaptive,
+        maximumConcurrency: Int = 8,
+        retryOnConflict: Int = WriterSettings.defaultRetryOnConflict
+    ) {
         self.route = route
         self.concurrency = concurrency
         self.maximumConcurrency = maximumConcurrency
+        self.retryOnConflict = retryOnConflict
     }
 
     /// The adaptive limit's parameters: from 1 to ``maximumConcurrency``, starting at 4 (a load any Kuzzle that suits

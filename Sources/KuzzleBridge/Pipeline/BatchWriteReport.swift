@@ -4,11 +4,15 @@ import BridgeCore
 struct BatchWriteReport: Sendable {
     /// Why a document could not be written and will not be retried.
     struct Rejection: Sendable {
-        /// The operation's position in the batch.
+        /// The position of the operation in the batch the refused event was sent for.
         var position: Int
+        /// The refused event. Usually `batch.operations[position]`; when a write that replaced earlier writes of its
+        /// id (coalescing) was refused, the writer fell back to the earlier versions, and a refused earlier version is
+        /// reported with this same position: use this event (not `batch.operations[position]`) to dead-letter or halt.
+        var event: DocumentEvent
         /// The HTTP (or per-document) status, when Kuzzle gave one.
         var status: Int?
-        /// Kuzzle's error id, when it gave one.
+        /// Kuzzle's error id (or Elasticsearch's error type for a document), when there was one.
         var errorID: String?
         /// A one-line reason for the log and the dead-letter headers.
         var reason: String
@@ -16,15 +20,23 @@ struct BatchWriteReport: Sendable {
 
     /// The batch.
     var batch: DocumentBatch
-    /// Positions Kuzzle acknowledged (written, or already in the intended state).
+    /// Positions Kuzzle acknowledged (written, or already in the intended state), with the operation's event or,
+    /// after a refusal, an earlier version it replaced.
     var writtenPositions: [Int] = []
     /// Documents refused for good: they go to the dead-letter topic, or halt their partition.
     var rejections: [Rejection] = []
-    /// Documents whose target is unusable (403, 412 not created…): their partitions halt, whatever the dead-letter
-    /// configuration, because the failure is the configuration's, not the event's.
+    /// Documents whose target is unusable (403, 412 not created without a dead-letter topic…): their partitions halt,
+    /// whatever the dead-letter configuration, because the failure is the configuration's, not the event's.
     var haltReason: String?
-    /// Positions still unsettled: the writer was cancelled (shutdown deadline) before they were written.
+    /// Positions still unsettled: the writer was cancelled (shutdown deadline) or abandoned the batch
+    /// (``abandoned``) before they were written.
     var unfinishedPositions: [Int] = []
+    /// The member may no longer own these partitions; nothing more was sent: ``BatchWriter/mayStillSend`` said no
+    /// before a request (first or retry). The unwritten positions are in ``unfinishedPositions``.
+    var abandoned = false
+    /// The sources of the events Kuzzle holds, each with the earlier versions it replaced in the batch: what a write
+    /// that did not finish may complete (see ``doneSources``).
+    var writtenSources: [EventSource] = []
     /// Requests sent, for statistics.
     var requests = 0
     /// Attempts that failed transiently and were retried.
@@ -37,6 +49,15 @@ struct BatchWriteReport: Sendable {
 
     /// Whether every operation was settled (written, rejected or halted).
     var isFinished: Bool { unfinishedPositions.isEmpty }
+
+    /// The sources that are done: when finished, every source of the batch (replaced writes included) except the
+    /// refused events (done once dead-lettered); otherwise only ``writtenSources``.
+    var doneSources: [EventSource] {
+        guard isFinished else { return writtenSources }
+        guard !rejections.isEmpty else { return batch.sources }
+        let refused = Set(rejections.map(\.event.source))
+        return batch.sources.filter { !refused.contains($0) }
+    }
 }
 
 extension BatchWriteReport {
@@ -46,7 +67,7 @@ extension BatchWriteReport {
             batchID: batch.id,
             refusals: rejections.map { rejection in
                 BatchOutcome.Refusal(
-                    event: batch.operations[rejection.position],
+                    event: rejection.event,
                     status: rejection.status,
                     errorID: rejection.errorID,
                     reason: rejection.reason
@@ -54,8 +75,9 @@ extension BatchWriteReport {
             },
             haltReason: haltReason,
             writtenPositions: writtenPositions,
+            writtenSources: writtenSources,
             unfinishedPositions: unfinishedPositions,
-            abandoned: false,
+            abandoned: abandoned,
             requests: requests,
             retries: retries,
             overloads: overloads

@@ -2,14 +2,13 @@ import BridgeCore
 import Kuzzle
 import Logging
 
-/// Sends one sealed batch to Kuzzle and keeps at it until every document is settled.
+/// Sends one sealed batch to Kuzzle and keeps at it until every document is settled: the I/O half of the write.
 ///
-/// Settled means written (or already in the intended state), rejected for good (the pipeline dead-letters it or
-/// halts its partition), or halted because the target is unusable. Transient failures (network, timeouts, 429,
-/// 503, 5xx, per-document 429/5xx) are retried forever with capped, jittered exponential backoff, re-sending only
-/// what failed and what must follow it for per-id order (``DocumentBatch/retryPositions(afterFailuresAt:)``).
-/// A request Kuzzle finds too large is split in halves; a whole-bulk 400 is bisected down to the document at fault.
-/// Cancellation (the shutdown deadline) ends the work at once and reports the unsettled positions.
+/// It builds each request from the positions ``BatchWritePlan`` gives, sends it, maps the answer onto the policy's
+/// outcome types (``WriteAttemptOutcome``) and does what the plan says next (wait, send, split, create the target).
+/// Every decision (retry, split, bisection, fallback to a replaced version, dead-letter, halt) is ``WritePolicy``'s.
+/// Cancellation (the shutdown deadline) ends the work at once and reports the unsettled positions; so does
+/// ``mayStillSend`` saying no before a request.
 struct BatchWriter: Sendable {
     /// The client that sends requests.
     let client: KuzzleClient
@@ -19,163 +18,131 @@ struct BatchWriter: Sendable {
     let retryPolicy: RetryPolicy
     /// Whether a 412 unknown index/collection creates the collection instead of halting.
     let createMissingCollections: Bool
+    /// Whether a dead-letter topic is configured: a 412 unknown target (without `create_missing_collections`) then
+    /// dead-letters the batch's documents instead of halting their partitions.
+    let hasDeadLetterTopic: Bool
     /// Per-request options (refresh).
     let options: KuzzleWriteOptions
     /// Where retry episodes and rejections are logged.
     let logger: Logger
+    /// `retry_on_conflict` sent on bulk:import update lines (`writer.retry_on_conflict`).
+    var retryOnConflict = WriterSettings.defaultRetryOnConflict
     /// Called with each request's outcome as soon as it is known (a success's round trip, or an overload signal),
     /// for the adaptive concurrency limit; `nil` with a fixed `writer.concurrency`. Other failures are not reported:
     /// they say nothing about Kuzzle's load.
     var observeRequest: (@Sendable (AdaptiveConcurrency.Observation) -> Void)? = nil
+    /// Checked right before every request (first and retries): `false` stops the write at once, reporting the unwritten
+    /// positions unfinished and ``BatchWriteReport/abandoned`` (the send-time lease).
+    var mayStillSend: @Sendable (DocumentBatch) -> Bool = { _ in true }
+    /// Called at each retry as it happens (the stall warning counts them live).
+    var observeRetry: (@Sendable () -> Void)? = nil
+
+    /// The policy this writer's settings give.
+    var policy: WritePolicy {
+        WritePolicy(
+            createMissingCollections: createMissingCollections,
+            hasDeadLetterTopic: hasDeadLetterTopic,
+            canRenewToken: client.configuration.usesLogin,
+            largeBodyBytes: client.configuration.resetMeansTooLargeAboveBytes
+        )
+    }
 
     /// Writes `batch` and reports what became of each of its operations.
     func write(_ batch: DocumentBatch) async -> BatchWriteReport {
         var report = BatchWriteReport(batch: batch)
-        // Whether each position is written: a flag per operation (a `Set` hashed every position of every batch).
-        var written = [Bool](repeating: false, count: batch.operations.count)
-        var groups: [[Int]] = [Array(batch.operations.indices)]
+        let kuzzleRoute = kuzzleRoute(for: batch)
+        var plan = BatchWritePlan(
+            batch: batch,
+            route: kuzzleRoute == .mWrite ? .mWrite : .importBulk,
+            policy: policy,
+            backoff: Backoff(policy: retryPolicy)
+        )
         var episode = RetryEpisode()
-        var triedCreatingTarget = false
         var random = SystemRandomNumberGenerator()
-
-        while !groups.isEmpty {
-            let positions = groups.removeFirst()
-            guard !positions.isEmpty else { continue }
-            if Task.isCancelled {
-                report.unfinishedPositions = (positions + groups.flatMap { $0 }).filter { !written[$0] }
-                break
-            }
-            guard let kuzzleRoute = kuzzleRoute(for: batch) else {
-                let action = batch.operations.first { $0.action != .write }?.action.rawValue ?? "?"
-                report.rejections += positions.map {
-                    .init(
-                        position: $0,
-                        status: nil,
-                        errorID: nil,
-                        reason: "action \(action) needs writer.route import or auto"
-                    )
+        sending: while true {
+            switch plan.nextStep() {
+            case .finished:
+                break sending
+            case .createTarget:
+                plan.targetCreation(succeeded: await createTarget(batch.target))
+            case .send(let positions, let delay):
+                if delay > .zero { try? await Task.sleep(for: delay) }
+                if Task.isCancelled {
+                    report.unfinishedPositions = plan.unsettledPositions
+                    break sending
                 }
-                continue
-            }
-            // Events read in place: `batch.operations[position]` copied each event (retaining all its fields).
-            let operations = batch.operations.withUnsafeBufferPointer { events in
-                positions.map { Self.operation(for: events[$0], route: kuzzleRoute) }
-            }
-            let started = ContinuousClock.now
-            report.requests += 1
-            do {
-                let result = try await send(operations, route: kuzzleRoute, target: batch.target)
-                let roundTrip = ContinuousClock.now - started
-                report.latencies.append(roundTrip)
-                var overloaded = false
-                var retryable: [Int] = []
-                var rejected = Set<Int>()
-                for (index, outcome) in result.outcomes.enumerated() where index < positions.count {
-                    let position = positions[index]
-                    switch outcome {
-                    case .written:
-                        written[position] = true
-                    case .failed(let failure):
-                        switch failure.disposition {
-                        case .alreadyDone:
-                            written[position] = true
-                        case .permanent:
-                            rejected.insert(position)
-                            report.rejections.append(
-                                .init(position: position, status: failure.status, errorID: nil, reason: failure.reason)
-                            )
-                        case .retry:
-                            retryable.append(position)
-                            overloaded = overloaded || failure.isOverload
-                        }
-                    }
+                guard mayStillSend(batch) else {
+                    report.unfinishedPositions = plan.unsettledPositions
+                    report.abandoned = true
+                    break sending
                 }
-                if overloaded { report.overloads += 1 }
-                observeRequest?(overloaded ? .overload : .success(roundTrip: roundTrip))
-                guard !retryable.isEmpty else {
-                    episode.succeeded(batch: batch, logger: logger)
-                    continue
+                let operations = self.operations(at: positions, of: plan, route: kuzzleRoute)
+                let started = ContinuousClock.now
+                report.requests += 1
+                let outcome: WriteAttemptOutcome
+                var roundTrip: Duration?
+                do {
+                    let result = try await send(operations, route: kuzzleRoute, target: batch.target)
+                    roundTrip = ContinuousClock.now - started
+                    outcome = .answered(result.outcomes.map(Self.itemOutcome))
+                } catch {
+                    outcome = .failed(Self.requestFailure(error))
                 }
-                let inGroup = Set(positions)
-                let resend = batch.retryPositions(afterFailuresAt: retryable).filter {
-                    inGroup.contains($0) && !rejected.contains($0)
-                }
-                for position in resend { written[position] = false }
-                report.retries += 1
-                let reason = "\(retryable.count) document(s) refused transiently"
-                await episode.failed(batch: batch, reason: reason, policy: retryPolicy, random: &random, logger: logger)
-                groups.insert(resend, at: 0)
-            } catch {
-                if error.isOverload {
+                let summary = plan.record(outcome, of: positions, using: &random)
+                if let roundTrip { report.latencies.append(roundTrip) }
+                if summary.overloaded {
                     report.overloads += 1
                     observeRequest?(.overload)
+                } else if let roundTrip {
+                    observeRequest?(.success(roundTrip: roundTrip))
                 }
-                switch error.kind {
-                case .transient, .reauthenticate:
+                if summary.retried {
                     report.retries += 1
-                    await episode.failed(
-                        batch: batch,
-                        reason: error.description,
-                        policy: retryPolicy,
-                        random: &random,
-                        logger: logger
-                    )
-                    groups.insert(positions, at: 0)
-                case .tooLarge:
-                    if positions.count == 1 {
-                        report.rejections.append(
-                            .init(
-                                position: positions[0],
-                                status: error.status ?? 413,
-                                errorID: error.id,
-                                reason: "document larger than the Kuzzle request limit: \(error.message)"
-                            )
-                        )
-                    } else {
-                        let middle = positions.count / 2
-                        groups.insert(contentsOf: [Array(positions[..<middle]), Array(positions[middle...])], at: 0)
-                    }
-                case .missingTarget:
-                    if createMissingCollections, !triedCreatingTarget {
-                        triedCreatingTarget = true
-                        if await createTarget(batch.target) {
-                            groups.insert(positions, at: 0)
-                            continue
-                        }
-                    }
-                    report.haltReason =
-                        "Kuzzle has no collection \(batch.target) (\(error.id ?? "412")); create it or set kuzzle.create_missing_collections"
-                    report.rejections += positions.map {
-                        .init(position: $0, status: error.status, errorID: error.id, reason: error.message)
-                    }
-                case .fatal:
-                    if error.status == 400, positions.count > 1 {
-                        // Elasticsearch refused the whole bulk because of one document: find it by bisection.
-                        let middle = positions.count / 2
-                        groups.insert(contentsOf: [Array(positions[..<middle]), Array(positions[middle...])], at: 0)
-                    } else if error.status == 400 {
-                        report.rejections.append(
-                            .init(position: positions[0], status: 400, errorID: error.id, reason: error.message)
-                        )
-                    } else {
-                        report.haltReason = "Kuzzle refused the write of \(batch.target): \(error)"
-                        report.rejections += positions.map {
-                            .init(position: $0, status: error.status, errorID: error.id, reason: error.message)
-                        }
-                    }
+                    observeRetry?()
+                    episode.failed(batch: batch, reason: summary.retryReason ?? "", logger: logger)
+                } else if roundTrip != nil {
+                    episode.succeeded(batch: batch, logger: logger)
                 }
             }
         }
-        report.writtenPositions = written.indices.filter { written[$0] }
+        report.writtenPositions = plan.writtenPositions
+        report.writtenSources = plan.writtenSources
+        report.haltReason = plan.haltReason
+        report.rejections = plan.rejections.map {
+            .init(
+                position: $0.position,
+                event: $0.event,
+                status: $0.refusal.status,
+                errorID: $0.refusal.errorID,
+                reason: $0.refusal.reason
+            )
+        }
         return report
     }
 
-    /// The bulk route for `batch`, or `nil` when the configuration forces mWrite on a batch that needs import.
-    private func kuzzleRoute(for batch: DocumentBatch) -> KuzzleBulkRoute? {
+    /// The bulk route for `batch`: `writer.route`, or for `auto` mWrite when every operation is a write.
+    private func kuzzleRoute(for batch: DocumentBatch) -> KuzzleBulkRoute {
         switch route {
         case .import: return .importBulk
-        case .mWrite: return batch.isCreateOrReplaceOnly ? .mWrite : nil
+        case .mWrite: return .mWrite
         case .auto: return batch.isCreateOrReplaceOnly ? .mWrite : .importBulk
+        }
+    }
+
+    /// The operations for `positions`, events read in place (`batch.operations[position]` copied each event).
+    private func operations(
+        at positions: [Int],
+        of plan: BatchWritePlan,
+        route: KuzzleBulkRoute
+    )
+        -> [KuzzleBulkOperation]
+    {
+        let retryOnConflict = route == .importBulk ? retryOnConflict : 0
+        if plan.hasFallbacks {
+            return positions.map { Self.operation(for: plan.event(at: $0), retryOnConflict: retryOnConflict) }
+        }
+        return plan.batch.operations.withUnsafeBufferPointer { events in
+            positions.map { Self.operation(for: events[$0], retryOnConflict: retryOnConflict) }
         }
     }
 
@@ -220,9 +187,50 @@ struct BatchWriter: Sendable {
         }
     }
 
+    // MARK: - Mapping onto the policy's types
+
+    /// A document's outcome as the policy reads it.
+    static func itemOutcome(_ outcome: KuzzleDocumentOutcome) -> WriteItemOutcome {
+        switch outcome {
+        case .written:
+            return .written
+        case .failed(let failure):
+            return .failed(
+                WriteItemFailure(
+                    status: failure.status,
+                    errorType: failure.errorType,
+                    reason: failure.reason,
+                    notSent: failure.notSent
+                )
+            )
+        }
+    }
+
+    /// A whole-request failure as the policy reads it.
+    static func requestFailure(_ error: KuzzleError) -> WriteRequestFailure {
+        if let status = error.status {
+            return .answered(status: status, errorID: error.id, message: error.message)
+        }
+        if error.isTimeout { return .timedOut(message: error.message) }
+        if let bytes = error.droppedWhileSendingBytes {
+            return .connectionDropped(sentBytes: bytes, message: error.message)
+        }
+        switch error.kind {
+        case .tooLarge: return .tooLargeToSend(bytes: error.bodyBytes ?? 0, message: error.message)
+        case .fatal: return .unusable(message: error.message)
+        case .transient, .reauthenticate, .missingTarget: return .unreachable(message: error.message)
+        }
+    }
+
     /// The Kuzzle operation for a document event (no copy: the body slice is passed through).
-    static func operation(for event: borrowing DocumentEvent, route: KuzzleBulkRoute) -> KuzzleBulkOperation {
-        KuzzleBulkOperation(id: event.id, action: bulkAction(for: event.action), body: event.body)
+    static func operation(for event: borrowing DocumentEvent, retryOnConflict: Int = 0) -> KuzzleBulkOperation {
+        let action = bulkAction(for: event.action)
+        return KuzzleBulkOperation(
+            id: event.id,
+            action: action,
+            body: event.body,
+            retryOnConflict: action == .update ? retryOnConflict : 0
+        )
     }
 
     /// The Kuzzle bulk action of a document action.
@@ -241,26 +249,18 @@ private struct RetryEpisode {
     private var attempts = 0
     private var startedAt: ContinuousClock.Instant?
 
-    mutating func failed(
-        batch: DocumentBatch,
-        reason: String,
-        policy: RetryPolicy,
-        random: inout SystemRandomNumberGenerator,
-        logger: Logger
-    ) async {
+    mutating func failed(batch: DocumentBatch, reason: String, logger: Logger) {
         attempts += 1
-        if startedAt == nil {
-            startedAt = .now
-            logger.warning(
-                "Kuzzle write failed, retrying with backoff until it succeeds",
-                metadata: [
-                    LogKeys.kuzzleIndex: "\(batch.target.index)",
-                    LogKeys.kuzzleCollection: "\(batch.target.collection)",
-                    LogKeys.batchDocuments: "\(batch.documentCount)", "error": "\(reason)",
-                ]
-            )
-        }
-        try? await Task.sleep(for: policy.delay(forAttempt: attempts, using: &random))
+        guard startedAt == nil else { return }
+        startedAt = .now
+        logger.warning(
+            "Kuzzle write failed, retrying with backoff until it succeeds",
+            metadata: [
+                LogKeys.kuzzleIndex: "\(batch.target.index)",
+                LogKeys.kuzzleCollection: "\(batch.target.collection)",
+                LogKeys.batchDocuments: "\(batch.documentCount)", "error": "\(reason)",
+            ]
+        )
     }
 
     mutating func succeeded(batch: DocumentBatch, logger: Logger) {

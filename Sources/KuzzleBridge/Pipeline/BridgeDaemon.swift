@@ -82,8 +82,10 @@ public enum BridgeDaemon {
             route: configuration.writer.route,
             retryPolicy: retryPolicy,
             createMissingCollections: configuration.kuzzle.createMissingCollections,
+            hasDeadLetterTopic: deadLetters != nil,
             options: KuzzleWriteOptions(refresh: configuration.kuzzle.refresh == .waitFor ? .waitFor : nil),
-            logger: logger
+            logger: logger,
+            retryOnConflict: configuration.writer.retryOnConflict
         )
         let pipeline = BridgePipeline(
             consumer: consumer,

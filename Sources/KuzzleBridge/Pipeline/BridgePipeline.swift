@@ -74,6 +74,8 @@ actor BridgePipeline {
         if case .adaptive = configuration.writer.concurrency {
             writer.observeRequest = { inboxContinuation.yield(.requestObserved($0)) }
         }
+        writer.observeRetry = { inboxContinuation.yield(.retried) }
+        writer.mayStillSend = { [consumer] batch in lease.permits(batch, lastPoll: consumer.lastPollInstant) }
         self.writer = writer
         self.deadLetters = deadLetters
         self.configuration = configuration
@@ -142,8 +144,9 @@ actor BridgePipeline {
         case .written(let report):
             for latency in report.latencies { statistics.recordLatency(latency) }
             hooks.batchWritten(report.batch.documentCount, report.latencies)
-            core.retried(count: report.retries)
             core.written(report.outcome, now: now, into: &actions)
+        case .retried:
+            core.retried()
         case .requestObserved(let observation):
             core.observe(observation, now: now, into: &actions)
         case .deadLettered(let ticket, let result):
@@ -153,7 +156,7 @@ actor BridgePipeline {
             case .cancelled: break
             }
         case .tick:
-            core.tick(now: now, lastPoll: now, into: &actions)
+            core.tick(now: now, lastPoll: consumer.lastPollInstant, into: &actions)
             tickReplyContinuation.yield(TickReply(handledAt: now, earliestDeadline: core.nextDeadline))
             if consumer.isPolling { hooks.heartbeat() }
         case .stop(let mode):

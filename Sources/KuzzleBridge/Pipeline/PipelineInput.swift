@@ -9,6 +9,8 @@ enum PipelineInput: Sendable {
     case consumerFinished
     /// A batch writer finished (or was cancelled).
     case written(BatchWriteReport)
+    /// A writer retried an attempt (as it happens, for the stats line and the stall detector).
+    case retried
     /// One Kuzzle request's outcome, as it happened, for the adaptive concurrency limit (adaptive mode only).
     case requestObserved(AdaptiveConcurrency.Observation)
     /// One attempt to produce a dead letter ended (the ticket of its ``DeadLetterRequest``).

@@ -14,6 +14,8 @@ extension ActionContext {
         /// Whether Kuzzle took the payload line for an action line (its first key is an action name): it was stored
         /// with `_index` injected into that key's object value and without `_kuzzle_info`.
         var payloadTakenForActionLine = false
+        /// `retry_on_conflict` of an update: how many concurrent-write conflicts Elasticsearch retries internally.
+        var retryOnConflict = 0
     }
 
     /// bulk:import (kuzzle-api.md §4.2): Elasticsearch bulk lines, `_kuzzle_info` added, items keyed by action.
@@ -48,6 +50,23 @@ extension ActionContext {
             {
                 outcomes.append(
                     .failure(operation, status: 400, error: (rejection.type, rejection.reason), source: payload)
+                )
+                continue
+            }
+            if operation.verb == .update,
+                state.faults.withLock({ $0.updateConflicts(retries: operation.retryOnConflict) })
+            {
+                let id = operation.id ?? ""
+                outcomes.append(
+                    .failure(
+                        operation,
+                        status: 409,
+                        error: (
+                            "version_conflict_engine_exception",
+                            "[\(id)]: version conflict, document changed by another write during the update"
+                        ),
+                        source: operation.payload?["doc"]
+                    )
                 )
                 continue
             }
@@ -141,6 +160,9 @@ extension ActionContext {
                 }
                 operation.externalVersion = Int(version)
                 operation.allowsEqualVersion = versionType == "external_gte"
+            }
+            if verb == .update, let retries = metadata["retry_on_conflict"]?.doubleValue {
+                operation.retryOnConflict = max(0, Int(retries))
             }
             if operation.id == nil, verb == .update || verb == .delete {
                 return .failure(ActionFailure(.unexpectedBadRequest("Validation Failed: 1: id is missing;")))

@@ -10,7 +10,9 @@ import Synchronization
 ///
 /// Faults body (every key optional): `{"failNext":{"count":2,"status":503,"id":"api.process.overloaded",
 /// "message":"…"},"latencyMs":50,"drop":{"when":"beforeWrite"|"afterWrite","count":1},
-/// "reject":{"field":"qty","value":"ten"},"overloaded":true,"hang":true,"maxConcurrentWrites":2}`
+/// "reject":{"field":"qty","value":"ten"},"overloaded":true,"hang":true,"maxConcurrentWrites":2,"updateConflicts":2}`
+/// (`updateConflicts`: concurrent writes the next bulk:import updates run into, see
+/// ``StandInFaultControl/conflictUpdates(_:)``)
 /// (`maxConcurrentWrites`: write requests beyond that many unanswered get 429; 0 or null removes the cap).
 struct ControlRoutes: Sendable {
     let state: StandInState
@@ -120,6 +122,7 @@ struct ControlRoutes: Sendable {
         if let reject = json["reject"], let field = reject["field"]?.stringValue, let value = reject["value"] {
             control.rejectDocuments(StandInDocumentRejection(field: field, value: value.stringValue ?? value.text))
         }
+        if let conflicts = json["updateConflicts"]?.doubleValue { control.conflictUpdates(Int(conflicts)) }
         if let overloaded = json["overloaded"]?.boolValue { control.setOverloaded(overloaded) }
         if let hang = json["hang"]?.boolValue { control.setHanging(hang) }
         if let cap = json["maxConcurrentWrites"] {

@@ -50,6 +50,9 @@ struct FaultPlan: Sendable {
     var latency: Duration?
     var pendingDrops: [StandInConnectionDrop] = []
     var rejections: [StandInDocumentRejection] = []
+    /// Concurrent writes the next bulk:import `update` operations run into (each one a version conflict between
+    /// Elasticsearch's get and index); an update absorbs up to `retry_on_conflict` of them, then fails with 409.
+    var pendingUpdateConflicts = 0
     var overloaded = false
     var hanging = false
     /// While set, a document-writing request arriving when `limit` admitted ones are still unanswered gets `error`.
@@ -86,6 +89,15 @@ struct FaultPlan: Sendable {
             }
         }
         return decision
+    }
+
+    /// Consumes the conflicts one update with `retry_on_conflict` = `retries` runs into.
+    /// - Returns: Whether the update fails with 409 (more conflicts than retries).
+    mutating func updateConflicts(retries: Int) -> Bool {
+        guard pendingUpdateConflicts > 0 else { return false }
+        let met = min(pendingUpdateConflicts, retries + 1)
+        pendingUpdateConflicts -= met
+        return met > retries
     }
 
     /// A request admitted under the concurrent-write cap was answered (or dropped).
