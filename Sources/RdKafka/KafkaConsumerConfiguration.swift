@@ -64,15 +64,16 @@ public struct KafkaConsumerConfiguration: Sendable {
 
     /// The librdkafka key/value pairs, in the order they are applied (later wins).
     var librdkafkaProperties: [(key: String, value: String)] {
-        var pairs: [(key: String, value: String)] = [
-            ("bootstrap.servers", bootstrapServers),
-            ("group.id", groupID),
-            ("partition.assignment.strategy", assignmentStrategy.rawValue),
-            ("session.timeout.ms", String(sessionTimeout.wholeMilliseconds)),
-            ("max.poll.interval.ms", String(maximumPollInterval.wholeMilliseconds)),
-            ("auto.offset.reset", autoOffsetReset),
-            ("queued.max.messages.kbytes", "16384"),
-        ]
+        var pairs: [(key: String, value: String)] =
+            [
+                ("bootstrap.servers", bootstrapServers),
+                ("group.id", groupID),
+                ("partition.assignment.strategy", assignmentStrategy.rawValue),
+                ("session.timeout.ms", String(sessionTimeout.wholeMilliseconds)),
+                ("max.poll.interval.ms", String(maximumPollInterval.wholeMilliseconds)),
+                ("auto.offset.reset", autoOffsetReset),
+                ("queued.max.messages.kbytes", "16384"),
+            ] + reconnectBackoff
         if let statisticsInterval {
             pairs.append(("statistics.interval.ms", String(statisticsInterval.wholeMilliseconds)))
         }
@@ -103,10 +104,11 @@ public struct KafkaProducerConfiguration: Sendable {
 
     /// The librdkafka key/value pairs, in the order they are applied (later wins).
     var librdkafkaProperties: [(key: String, value: String)] {
-        var pairs: [(key: String, value: String)] = [
-            ("bootstrap.servers", bootstrapServers),
-            ("message.timeout.ms", String(messageTimeout.wholeMilliseconds)),
-        ]
+        var pairs: [(key: String, value: String)] =
+            [
+                ("bootstrap.servers", bootstrapServers),
+                ("message.timeout.ms", String(messageTimeout.wholeMilliseconds)),
+            ] + reconnectBackoff
         for key in properties.keys.sorted() {
             pairs.append((key, properties[key] ?? ""))
         }
@@ -115,6 +117,14 @@ public struct KafkaProducerConfiguration: Sendable {
         return pairs
     }
 }
+
+/// How often a client reconnects to a broker that refused or dropped it: from 500 ms, doubling up to 10 s (with
+/// librdkafka's ±jitter), unless `properties` say otherwise. A TLS or authentication failure is retried at that pace
+/// rather than several times a second.
+let reconnectBackoff: [(key: String, value: String)] = [
+    ("reconnect.backoff.ms", "500"),
+    ("reconnect.backoff.max.ms", "10000"),
+]
 
 extension Duration {
     /// The duration in whole milliseconds (rounded down), clamped to `Int32` range as librdkafka expects.

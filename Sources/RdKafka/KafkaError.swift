@@ -69,15 +69,36 @@ public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
 // MARK: - Factories from librdkafka values
 
 extension KafkaError {
-    /// A configuration error naming the key and the rejected value.
+    /// A configuration error naming the key only: librdkafka's own text quotes the rejected value (which may be a
+    /// secret), so the message is rebuilt from what kind of rejection it was and never carries `value`.
     static func configuration(key: String, value: String, reason: String) -> KafkaError {
         KafkaError(
             kind: .configuration,
             code: Int32(RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue),
             codeName: "_INVALID_ARG",
-            message: "librdkafka rejected value \"\(value)\": \(reason)",
+            message: rejectionMessage(key: key, value: value, reason: reason),
             configurationKey: key
         )
+    }
+
+    /// `librdkafka rejected …` naming `key` and the kind of rejection, without the value or librdkafka's quote of it.
+    static func rejectionMessage(key: String, value: String, reason: String) -> String {
+        if reason.contains("No such configuration property") {
+            return "librdkafka has no such property (the value is not shown)"
+        }
+        if let range = reason.firstRange(of: "allowed range ") {
+            let bounds = reason[range.upperBound...].prefix { $0.isNumber || $0 == "." || $0 == "-" }
+            if !bounds.isEmpty, value.isEmpty || !bounds.contains(value) {
+                return "librdkafka rejected the value (not shown): outside the allowed range \(bounds)"
+            }
+        }
+        if reason.contains("Unsupported value") {
+            return "librdkafka rejected the value (not shown): not supported by this librdkafka build"
+        }
+        if reason.contains("dedicated") || reason.contains("must be set") {
+            return "librdkafka does not accept this property in a configuration file"
+        }
+        return "librdkafka rejected the value (not shown): invalid for this property"
     }
 
     /// An error from a bare `rd_kafka_resp_err_t`, with an optional message overriding librdkafka's text.

@@ -12,6 +12,8 @@ struct DaemonConfiguration: Sendable {
     var maxBackoff = "1s"
     var drainTimeout = "15s"
     var statsInterval = "2s"
+    /// More lines of the `kafka:` section (indented two spaces), e.g. `kafka.security`/`tls`/`sasl`.
+    var extraKafkaLines: [String] = []
 
     /// The YAML text (every key documented in the repository's config.yaml).
     var yaml: String {
@@ -23,6 +25,9 @@ struct DaemonConfiguration: Sendable {
             "  session_timeout: 6s",
             "  properties:",
             "    fetch.wait.max.ms: 50",
+        ]
+        lines += extraKafkaLines
+        lines += [
             "kuzzle:",
             "  url: \(kuzzleURL)",
             "  request_timeout: 10s",

@@ -211,7 +211,7 @@ import Testing
         let summary = configuration.summaryMetadata
         let notSummarised: Set<String> = [
             "kafka.properties", "dead_letter.properties", "routing.topics", "kuzzle.api_key", "kuzzle.api_key_file",
-            "kuzzle.password_file",
+            "kuzzle.password_file", "kafka.sasl.password_file", "kafka.tls.key_password_file",
         ]
         for path in ConfigurationFile.schema.knownPaths() where !notSummarised.contains(path) {
             #expect(summary[path] != nil, "the startup summary lacks \(path)")

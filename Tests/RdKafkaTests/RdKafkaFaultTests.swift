@@ -128,9 +128,8 @@ extension RdKafkaIntegrationTests {
         }
         #expect(error.kind == .configuration)
         #expect(error.configurationKey == "session.timeout.ms")
-        #expect(
-            error.description.hasPrefix("kafka.properties.session.timeout.ms: librdkafka rejected value \"banana\"")
-        )
+        #expect(error.description.hasPrefix("kafka.properties.session.timeout.ms: librdkafka rejected the value"))
+        #expect(!error.description.contains("banana"), "the rejected value (possibly a secret) is never echoed")
 
         var unknown = KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:1")
         unknown.properties["no.such.property"] = "1"

@@ -54,7 +54,13 @@ extension BridgeConfiguration {
             summary.append(("kuzzle.password", Self.redactedMark))
         }
         if let caFile = kuzzle.caFile { summary.append(("kuzzle.ca_file", caFile)) }
-        for (name, value) in kafka.properties {
+        let typed = kafka.security.mappedProperties
+        let typedValues = Dictionary(typed.map { ($0.key, $0.isSecret ? Self.redactedMark : $0.value) }) { $1 }
+        for key in KafkaSecuritySettings.keys {
+            summary.append((key, typedValues[key] ?? "unset"))
+        }
+        let typedNames = Set(typed.map(\.property))
+        for (name, value) in kafka.properties where !typedNames.contains(name) {
             summary.append(("kafka.properties.\(name)", Self.isSecretProperty(name) ? Self.redactedMark : value))
         }
         for (name, value) in deadLetter.properties {
@@ -74,11 +80,18 @@ extension BridgeConfiguration {
         LogLineEncoder.logfmtFields(summaryMetadata)
     }
 
-    /// Whether a librdkafka property holds a secret (`sasl.password`, `ssl.key.password`, `*.secret`, PEM keys…).
+    /// Whether a librdkafka property (or a configuration key) holds a secret: librdkafka's `sasl.password`,
+    /// `ssl.key.password`, `ssl.keystore.password`, `ssl.key.pem`, `ssl_key`, `sasl.oauthbearer.client.secret`,
+    /// `sasl.oauthbearer.config`, Java-style `sasl.jaas.config`, and anything naming a password, secret, credential,
+    /// token or private key.
     public static func isSecretProperty(_ name: String) -> Bool {
         let lowered = name.lowercased()
-        return ["password", "secret", "ssl.key.pem", "sasl.oauthbearer.config", "credential"].contains {
-            lowered.contains($0)
-        }
+        return secretFragments.contains { lowered.contains($0) }
     }
+
+    /// Substrings of a key name that mark its value as secret.
+    static let secretFragments = [
+        "password", "passwd", "secret", "credential", "token", "jaas", "ssl.key.pem", "ssl_key", "private",
+        "sasl.oauthbearer.config", "api_key", "apikey",
+    ]
 }

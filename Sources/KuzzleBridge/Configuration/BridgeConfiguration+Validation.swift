@@ -15,7 +15,7 @@ extension BridgeConfiguration {
     ///
     /// - Throws: The first ``ConfigurationError`` found, naming its key path and value.
     init(file: ConfigurationFile, sources: ConfigurationSources) throws {
-        let kafka = try Self.kafkaSettings(file.kafka)
+        let kafka = try Self.kafkaSettings(file.kafka, sources: sources)
         let kuzzle = try Self.kuzzleSettings(file.kuzzle, sources: sources)
         let batching = try Self.batchLimits(file.batching, maximumRequestSize: kuzzle.maximumRequestSize)
         let writer = try Self.writerSettings(file.writer)
@@ -43,7 +43,10 @@ extension BridgeConfiguration {
 
     // MARK: - Sections
 
-    private static func kafkaSettings(_ section: ConfigurationFile.Kafka?) throws -> KafkaSettings {
+    private static func kafkaSettings(
+        _ section: ConfigurationFile.Kafka?,
+        sources: ConfigurationSources
+    ) throws -> KafkaSettings {
         var servers = ["127.0.0.1:9092"]
         if let listed = section?.bootstrapServers?.items {
             guard !listed.isEmpty else {
@@ -70,6 +73,11 @@ extension BridgeConfiguration {
                 throw ConfigurationError.invalid(key: "kafka.topics", value: topic, reason: "listed twice")
             }
         }
+        let properties = try ConfigurationField.properties(
+            section?.properties,
+            key: "kafka.properties",
+            reserved: KafkaSettings.reservedPropertyKeys
+        )
         return KafkaSettings(
             bootstrapServers: servers,
             groupID: try ConfigurationField.text(section?.groupId, key: "kafka.group_id", default: "kuzzle-bridge"),
@@ -85,11 +93,8 @@ extension BridgeConfiguration {
                 default: .seconds(45),
                 in: Duration.seconds(1)...Duration.seconds(3600)
             ),
-            properties: try ConfigurationField.properties(
-                section?.properties,
-                key: "kafka.properties",
-                reserved: KafkaSettings.reservedPropertyKeys
-            )
+            properties: properties,
+            security: try kafkaSecurity(section, properties: properties, sources: sources)
         )
     }
 

@@ -27,7 +27,7 @@ extension BridgeConfiguration {
         do {
             root = try Yams.compose(yaml: yaml) ?? Node.mapping([:])
         } catch {
-            throw ConfigurationError.malformedYAML(reason: "\(error)".trimmingWhitespace())
+            throw ConfigurationError.malformedYAML(reason: syntaxProblem(error, yaml: yaml))
         }
         if ConfigurationKeySchema.isNull(root) { root = Node.mapping([:]) }
         guard root.mapping != nil else {
@@ -41,6 +41,35 @@ extension BridgeConfiguration {
             throw configurationError(from: error, root: root)
         }
         return try BridgeConfiguration(file: file, sources: sources)
+    }
+
+    // MARK: - Syntax errors
+
+    /// Where and why the YAML text is malformed, e.g. `line 4, column 27: mapping values are not allowed in this
+    /// context`. Never the offending line's text: it may hold a secret (Yams' own description quotes it).
+    static func syntaxProblem(_ error: any Error, yaml: String) -> String {
+        guard let error = error as? YamlError else { return "the text cannot be parsed" }
+        func place(_ mark: Mark) -> String { "line \(mark.line), column \(mark.column)" }
+        func during(_ context: YamlError.Context?) -> String {
+            guard let context else { return "" }
+            return " (\(context.text) at \(place(context.mark)))"
+        }
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            return "\(place(mark)): \(problem)\(during(context))"
+        case .reader(let problem, let offset, _, let text):
+            guard let offset else { return problem }
+            let before = text.utf8.prefix(offset)
+            let line = before.count { $0 == UInt8(ascii: "\n") } + 1
+            return "line \(line): \(problem)"
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return "\(place(context.mark)): duplicated key(s) \(duplicates.sorted().joined(separator: ", "))"
+        case .dataCouldNotBeDecoded:
+            return "the file is not valid UTF-8"
+        default:
+            return "the text cannot be parsed"
+        }
     }
 
     // MARK: - Decoding errors

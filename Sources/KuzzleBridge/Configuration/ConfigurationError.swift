@@ -28,6 +28,7 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String {
         switch self {
         case .invalid(let key, let value, let reason):
+            guard !Self.holdsSecret(key) else { return "\(key): invalid value (not shown): \(reason)" }
             return "\(key): invalid value \(Self.quoted(value)): \(reason)"
         case .missing(let key, let reason):
             return "\(key): missing: \(reason)"
@@ -39,6 +40,12 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
         case .malformedYAML(let reason):
             return "config: not valid YAML: \(reason)"
         }
+    }
+
+    /// Whether the value at `key` is a secret that an error must not quote (`kuzzle.password`,
+    /// `kafka.properties.sasl.password`…); `*_file` keys hold paths, which are shown.
+    static func holdsSecret(_ key: String) -> Bool {
+        !key.hasSuffix("_file") && BridgeConfiguration.isSecretProperty(key)
     }
 
     /// Quotes a value for an error message, escaping quotes and control characters and shortening long values.

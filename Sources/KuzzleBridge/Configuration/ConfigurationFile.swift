@@ -28,10 +28,49 @@ struct ConfigurationFile: Decodable, Equatable {
         var properties: [String: String]?
         var assignmentStrategy: String?
         var sessionTimeout: String?
+        var security: Security?
+        var tls: TLS?
+        var sasl: SASL?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case bootstrapServers = "bootstrap_servers", groupId = "group_id", topics, properties
             case assignmentStrategy = "assignment_strategy", sessionTimeout = "session_timeout"
+            case security, tls, sasl
+        }
+
+        /// `kafka.security:`
+        struct Security: Decodable, Equatable {
+            var `protocol`: String?
+
+            enum CodingKeys: String, CodingKey, CaseIterable { case `protocol` }
+        }
+
+        /// `kafka.tls:`
+        struct TLS: Decodable, Equatable {
+            var caFile: String?
+            var certificateFile: String?
+            var keyFile: String?
+            var keyPassword: String?
+            var keyPasswordFile: String?
+            var verifyHostname: String?
+
+            enum CodingKeys: String, CodingKey, CaseIterable {
+                case caFile = "ca_file", certificateFile = "certificate_file", keyFile = "key_file"
+                case keyPassword = "key_password", keyPasswordFile = "key_password_file"
+                case verifyHostname = "verify_hostname"
+            }
+        }
+
+        /// `kafka.sasl:`
+        struct SASL: Decodable, Equatable {
+            var mechanism: String?
+            var username: String?
+            var password: String?
+            var passwordFile: String?
+
+            enum CodingKeys: String, CodingKey, CaseIterable {
+                case mechanism, username, password, passwordFile = "password_file"
+            }
         }
     }
 
@@ -176,7 +215,12 @@ struct ConfigurationFile: Decodable, Equatable {
     /// The keys the file may contain, as a tree, for the unknown-key check.
     static let schema: ConfigurationKeySchema = .section([
         CodingKeys.kafka.rawValue: .section(
-            leaves(Kafka.CodingKeys.self).merging([Kafka.CodingKeys.properties.rawValue: .anyKeys(.leaf)]) { $1 }
+            leaves(Kafka.CodingKeys.self).merging([
+                Kafka.CodingKeys.properties.rawValue: .anyKeys(.leaf),
+                Kafka.CodingKeys.security.rawValue: .section(leaves(Kafka.Security.CodingKeys.self)),
+                Kafka.CodingKeys.tls.rawValue: .section(leaves(Kafka.TLS.CodingKeys.self)),
+                Kafka.CodingKeys.sasl.rawValue: .section(leaves(Kafka.SASL.CodingKeys.self)),
+            ]) { $1 }
         ),
         CodingKeys.kuzzle.rawValue: .section(leaves(Kuzzle.CodingKeys.self)),
         CodingKeys.batching.rawValue: .section(leaves(Batching.CodingKeys.self)),

@@ -24,10 +24,13 @@ public struct KafkaSettings: Sendable, Equatable {
     public var assignmentStrategy: AssignmentStrategy
     /// The group session timeout (`kafka.session_timeout`, librdkafka `session.timeout.ms`). Default: 45 s.
     public var sessionTimeout: Duration
-    /// Extra librdkafka consumer properties (`kafka.properties`), values as text. Default: none.
+    /// The librdkafka properties every Kafka client of the bridge gets: `kafka.properties` as written, plus the ones
+    /// ``security`` maps to (a key set both ways is rejected at load time). Default: none.
     ///
     /// Keys the bridge sets itself (see ``reservedPropertyKeys``) are rejected at load time.
     public var properties: [String: String]
+    /// TLS and SASL (`kafka.security.*`, `kafka.tls.*`, `kafka.sasl.*`), already merged into ``properties``.
+    public var security: KafkaSecuritySettings
 
     /// librdkafka properties the bridge owns: setting them in `kafka.properties` would break its offset handling or
     /// duplicate a typed key.
@@ -48,14 +51,16 @@ public struct KafkaSettings: Sendable, Equatable {
         topics: [String],
         assignmentStrategy: AssignmentStrategy = .range,
         sessionTimeout: Duration = .seconds(45),
-        properties: [String: String] = [:]
+        properties: [String: String] = [:],
+        security: KafkaSecuritySettings = KafkaSecuritySettings()
     ) {
         self.bootstrapServers = bootstrapServers
         self.groupID = groupID
         self.topics = topics
         self.assignmentStrategy = assignmentStrategy
         self.sessionTimeout = sessionTimeout
-        self.properties = properties
+        self.properties = properties.merging(security.librdkafkaProperties) { _, typed in typed }
+        self.security = security
     }
 
     /// The bootstrap servers as librdkafka's `bootstrap.servers` wants them (comma-separated).

@@ -59,8 +59,8 @@ enum KuzzleCredentialsReader {
         }
     }
 
-    /// One secret from its three possible sources, or `nil` when none is set.
-    private static func secret(
+    /// One secret from its three possible sources, or `nil` when none is set (shared with the Kafka secrets).
+    static func secret(
         environmentVariable: String,
         inline: String?,
         inlineKey: String,

@@ -3,6 +3,7 @@ import BridgeCore
 import Kuzzle
 import Logging
 import RdKafka
+import Synchronization
 
 /// `check-config --probe`: connects to Kuzzle and to the Kafka brokers and checks, one line per check, that the
 /// configuration works for real: Kuzzle's health check, the credentials, each default target collection, the brokers'
@@ -39,7 +40,7 @@ public enum BridgeProbe {
             report(check)
         }
         for check in await probeKuzzle(configuration, timeout: timeout, logger: logger) { record(check) }
-        for check in probeKafka(configuration, timeout: timeout) { record(check) }
+        for check in await probeKafka(configuration, timeout: timeout) { record(check) }
         return checks
     }
 
@@ -124,16 +125,29 @@ public enum BridgeProbe {
 
     // MARK: - Kafka
 
-    private static func probeKafka(_ configuration: BridgeConfiguration, timeout: Duration) -> [Check] {
+    private static func probeKafka(_ configuration: BridgeConfiguration, timeout: Duration) async -> [Check] {
         let servers = configuration.kafka.bootstrapServersList
         let metadata: KafkaClusterMetadata
+        // A producer on the same settings connects at once; its librdkafka log lines tell why a connection failed.
+        let connectionLog = CapturedKafkaLog()
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: servers)
+        producerConfiguration.properties = configuration.kafka.properties
+        let witness = try? KafkaProducer(configuration: producerConfiguration, logger: connectionLog.logger)
         do {
             let reader = try KafkaTopicReader(bootstrapServers: servers, properties: configuration.kafka.properties)
             defer { reader.close() }
             metadata = try reader.metadata(timeout: timeout)
         } catch {
-            return [Check(name: "kafka brokers (\(servers))", passed: false, detail: "\(error)")]
+            await witness?.close(flushTimeout: .zero)
+            return [
+                Check(
+                    name: "kafka brokers (\(servers))",
+                    passed: false,
+                    detail: connectionLog.diagnosis(of: error)
+                )
+            ]
         }
+        await witness?.close(flushTimeout: .zero)
         var checks = [
             Check(
                 name: "kafka brokers (\(servers))",
@@ -153,5 +167,51 @@ public enum BridgeProbe {
             }
         }
         return checks
+    }
+}
+
+/// librdkafka's log lines of the probe's witness producer, to name why the brokers could not be reached.
+final class CapturedKafkaLog: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    /// A logger whose warning-and-above lines are kept here (and printed nowhere).
+    var logger: Logger {
+        Logger(label: "kuzzle-bridge.probe.kafka") { _ in CapturingLogHandler(log: self) }
+    }
+
+    fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    /// `<cause> failure: <librdkafka's line>` for a TLS, authentication or security-protocol failure, `network
+    /// failure: …` when the brokers could not be reached, from the captured lines and the metadata request's error.
+    func diagnosis(of error: any Error) -> String {
+        let captured = lines.withLock { $0 }
+        let classified = captured.compactMap { line -> (KafkaConnectionHealth.Cause, String)? in
+            let asError = KafkaError(kind: .librdkafka, message: line)
+            return KafkaConnectionHealth.cause(of: asError).map { ($0, line) }
+        }
+        if case let (cause, line)? = classified.first(where: { $0.0.isPermanent }) {
+            return "\(cause.rawValue) failure: \(line) (\(cause.hint))"
+        }
+        if case let (_, line)? = classified.first {
+            return "network failure: \(line) (\(KafkaConnectionHealth.Cause.network.hint))"
+        }
+        return "network failure: \(error)"
+    }
+}
+
+/// Sends warning-and-above records to a ``CapturedKafkaLog``.
+private struct CapturingLogHandler: LogHandler {
+    let log: CapturedKafkaLog
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .warning
+
+    subscript(metadataKey key: String) -> Logger.MetadataValue? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let error = event.metadata?["kafka.error"].map { ": \($0)" } ?? ""
+        log.append("\(event.message)\(error)")
     }
 }
