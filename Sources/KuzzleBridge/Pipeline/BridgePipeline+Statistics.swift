@@ -33,10 +33,13 @@ extension BridgePipeline {
         figures.latencyP99 = interval.p99
         hooks.statistics(figures)
         let halted = core.haltedPartitions
-        let state =
+        var state =
             core.isStopping
             ? "stopping"
             : (halted.isEmpty ? "running" : "running, \(halted.count) partition(s) halted")
+        if let cause = connectionHealth.failingCause {
+            state = "cannot connect to Kafka: \(cause.rawValue) failure (\(cause.hint))"
+        }
         hooks.status(
             "\(state); lag \(statistics.totalLag); \(Int(interval.documentsPerSecond.rounded())) docs/s; written \(counters.written); dead-lettered \(counters.deadLettered)"
         )

@@ -46,6 +46,9 @@ actor BridgePipeline {
     /// The routing of the last record's topic: records come in runs of one topic.
     var lastRouting: (topic: String, routing: TopicRouting) = ("", TopicRouting())
     var finished = false
+    /// Kafka connection failures no retry can fix (TLS, authentication, protocol): one error line per 30 s, and
+    /// systemd's status says why the daemon cannot connect.
+    var connectionHealth = KafkaConnectionHealth()
 
     /// Creates a pipeline; nothing runs until ``run()``.
     init(
@@ -167,6 +170,10 @@ actor BridgePipeline {
     }
 
     private func handle(_ event: consuming KafkaConsumerEvent, now: ContinuousClock.Instant) throws {
+        if let report = connectionHealth.observe(event, now: now) {
+            logger.log(level: report.level, "\(report.message)", metadata: report.metadata)
+            if let status = report.systemdStatus { hooks.status(status) }
+        }
         switch consume event {
         case .records(var records):
             let handedOver = KafkaConsumer.handoffBytes(of: records)
@@ -199,7 +206,9 @@ actor BridgePipeline {
                 logger.critical("Fatal Kafka error", error: error)
                 throw error
             }
-            logger.warning("Kafka error (librdkafka retries it)", error: error)
+            if KafkaConnectionHealth.cause(of: error) == nil {
+                logger.warning("Kafka error (librdkafka retries it)", error: error)
+            }
         }
     }
 
