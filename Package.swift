@@ -14,6 +14,8 @@ let package = Package(
     products: [
         .executable(name: "kuzzle-bridge", targets: ["KuzzleBridgeDaemon"]),
         .executable(name: "kuzzle-standin", targets: ["KuzzleStandInServer"]),
+        // Test-only: the daemon with test behaviours behind flags, run by the test suites; never installed.
+        .executable(name: "kuzzle-bridge-testd", targets: ["KuzzleBridgeTestDaemon"]),
         // For the micro benchmarks in Benchmarks/ (a separate package) only.
         .library(name: "BridgeCore", targets: ["BridgeCore"]),
         .library(name: "Kuzzle", targets: ["Kuzzle"]),
@@ -128,14 +130,33 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        // Helpers shared by the test targets: unique names, `eventually`, the seeded generator, the daemon process
+        // wrappers, producing test data, the daemon configuration writer.
+        .target(
+            name: "TestSupport",
+            dependencies: ["RdKafka", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: strictSettings
+        ),
+        // `kuzzle-bridge-testd`: `kuzzle-bridge run` plus test-only behaviours (`@_spi(Testing)`) behind flags.
+        .executableTarget(
+            name: "KuzzleBridgeTestDaemon",
+            dependencies: [
+                "KuzzleBridge",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/KuzzleBridgeTestDaemon",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "RdKafkaTests",
-            dependencies: ["RdKafka", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["RdKafka", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "BridgeCoreTests",
-            dependencies: ["BridgeCore"],
+            dependencies: ["BridgeCore", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -153,6 +174,7 @@ let package = Package(
             name: "KuzzleTests",
             dependencies: [
                 "Kuzzle",
+                "TestSupport",
                 "KuzzleStandIn",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -163,6 +185,7 @@ let package = Package(
             name: "KuzzleBridgeTests",
             dependencies: [
                 "KuzzleBridge",
+                "TestSupport",
                 "BridgeCore",
                 "RdKafka",
                 "KuzzleStandIn",
@@ -175,6 +198,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "KuzzleBridge",
+                "TestSupport",
                 "RdKafka",
                 "Kuzzle",
                 "KuzzleStandIn",

@@ -20,14 +20,6 @@ extension BridgePipeline {
         if !isReady {
             isReady = true
             hooks.ready()
-            if let delay = hooks.testWedgePollingAfter {
-                let consumer = self.consumer
-                logger.warning("Test hook: the consumer's poll loop will be wedged", metadata: ["after": "\(delay)"])
-                Task {
-                    try? await Task.sleep(for: delay)
-                    consumer._testBlockPolling(for: .seconds(3600))
-                }
-            }
         }
     }
 
