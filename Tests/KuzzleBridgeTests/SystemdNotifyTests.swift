@@ -38,7 +38,10 @@ import Testing
 
     @Test(.timeLimit(.minutes(2)))
     func theDaemonSendsReadyPeriodicWatchdogStatusAndStoppingThenExitsZero() async throws {
-        let (daemon, listener, standIn) = try await startDaemon(environment: ["WATCHDOG_USEC": "400000"])
+        // The variable that once switched the shipped daemon's test hook on must do nothing now.
+        let (daemon, listener, standIn) = try await startDaemon(environment: [
+            "WATCHDOG_USEC": "400000", "KUZZLE_BRIDGE_TEST_WEDGE_POLL_AFTER": "1s",
+        ])
         defer { listener.close() }
         let ready = await eventually(timeout: .seconds(45)) { listener.count("READY=1") == 1 }
         #expect(ready, "no READY=1; daemon output:\n\(daemon.text)")
@@ -56,6 +59,7 @@ import Testing
         )
         let status = await daemon.stop()
         #expect(status == 0, "exit status \(status); output:\n\(daemon.text)")
+        #expect(!daemon.text.contains("Test hook"), "the shipped daemon switched a test behaviour on:\n\(daemon.text)")
         #expect(listener.count("STOPPING=1") == 1)
         let order = listener.lines.map(\.line)
         if let readyIndex = order.firstIndex(of: "READY=1"), let stoppingIndex = order.firstIndex(of: "STOPPING=1") {

@@ -8,7 +8,7 @@ import UnixSignals
 
 /// Builds the bridge from a validated configuration and runs it as a service group until SIGTERM/SIGINT.
 ///
-/// The group runs two services: ``SecondSignalService`` and ``BridgeService`` (one shared `HTTPClient`, shut down once
+/// The group runs two services: ``SignalService`` and ``BridgeService`` (one shared `HTTPClient`, shut down once
 /// the group has finished). The first SIGTERM/SIGINT is the group's graceful shutdown: the bridge stops waiting for
 /// Kuzzle, or the pipeline flushes, drains up to `shutdown.drain_timeout`, commits and leaves the group. A second
 /// signal stops at once, still committing only what is done. The whole stop stays within `shutdown.drain_timeout` plus
@@ -37,6 +37,28 @@ public enum BridgeDaemon {
         hooks: PipelineHooks = PipelineHooks(),
         logger: Logger
     ) async throws {
+        try await run(
+            configuration: configuration,
+            hooks: hooks,
+            signals: await trapStopSignals(),
+            logger: logger
+        )
+    }
+
+    /// Starts catching SIGTERM and SIGINT (from then on they no longer kill the process): call it first thing, and
+    /// hand the sequence to ``run(configuration:hooks:signals:logger:)``.
+    public static func trapStopSignals() async -> UnixSignalsSequence {
+        await UnixSignalsSequence(trapping: .sigterm, .sigint)
+    }
+
+    /// Runs the bridge with SIGTERM/SIGINT caught since `signals` was made (``trapStopSignals()``).
+    /// - Throws: A fatal error (the daemon then exits 1 and systemd restarts it).
+    public static func run(
+        configuration: BridgeConfiguration,
+        hooks: PipelineHooks = PipelineHooks(),
+        signals: UnixSignalsSequence,
+        logger: Logger
+    ) async throws {
         let kuzzleConfiguration = KuzzleClientConfiguration(configuration.kuzzle)
         let httpClient = HTTPClient(
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
@@ -51,10 +73,17 @@ public enum BridgeDaemon {
             stopController: stopController,
             logger: logger
         )
+        let groupReference = ServiceGroupReference()
+        let signalService = SignalService(
+            signals: signals,
+            stopController: stopController,
+            group: groupReference,
+            logger: logger
+        )
         var groupConfiguration = ServiceGroupConfiguration(
             services: [
                 // Shut down in reverse order: the signal counter listens until the bridge has stopped.
-                .init(service: SecondSignalService(stopController: stopController, logger: logger)),
+                .init(service: signalService),
                 .init(service: bridge),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -62,6 +91,7 @@ public enum BridgeDaemon {
         )
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdown.drainTimeout + escalationDelay
         let group = ServiceGroup(configuration: groupConfiguration)
+        groupReference.set(group)
         do {
             try await group.run()
         } catch {

@@ -43,22 +43,46 @@ final class StopController: Sendable {
     }
 }
 
-/// Turns a second SIGTERM/SIGINT into the immediate stop.
+/// Counts SIGTERM/SIGINT from the daemon's very start: the first is the group's graceful shutdown, the second the
+/// immediate stop.
 ///
-/// The service group turns the first signal into its graceful shutdown (``BridgeService`` asks the pipeline for the
-/// graceful stop); the group listens for it once only, so this service counts the signals itself. It is the group's
+/// The group also listens for the first signal (`gracefulShutdownSignals`), but only once its `run()` registered its
+/// handlers, and never for a second one. This service's signal sequence is created before anything else (before the
+/// start-up line), so an early signal is neither missed nor fatal (without a handler, SIGTERM's default action kills
+/// the process): it triggers the group's graceful shutdown itself (triggering it twice is harmless). It is the group's
 /// first service, shut down last: it listens for the whole drain.
-struct SecondSignalService: Service {
+struct SignalService: Service {
+    let signals: UnixSignalsSequence
     let stopController: StopController
+    let group: ServiceGroupReference
     let logger: Logger
 
     func run() async {
-        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         var count = 0
         for await signal in signals.cancelOnGracefulShutdown() {
             count += 1
             logger.notice("Signal received", metadata: ["signal": "\(signal)"])
-            if count >= 2 { stopController.request(.immediate) }
+            if count == 1 {
+                await group.triggerGracefulShutdown()
+            } else {
+                stopController.request(.immediate)
+            }
         }
+    }
+}
+
+/// The service group, set once it exists (its services are made before it).
+final class ServiceGroupReference: Sendable {
+    private let group = Mutex<ServiceGroup?>(nil)
+
+    /// Sets the group.
+    func set(_ group: ServiceGroup) {
+        self.group.withLock { $0 = group }
+    }
+
+    /// Triggers the group's graceful shutdown (a request made before ``set(_:)`` is dropped: the group is made before
+    /// its services run).
+    func triggerGracefulShutdown() async {
+        await group.withLock { $0 }?.triggerGracefulShutdown()
     }
 }
