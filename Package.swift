@@ -8,6 +8,13 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// The test targets' settings: the same, except that a file may use the members of the shared TestSupport module's
+/// types without importing it itself (each test target names them once, in a file that imports it).
+let testSettings: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
 let package = Package(
     name: "kuzzle-bridge",
     platforms: [.macOS(.v15)],
@@ -152,12 +159,12 @@ let package = Package(
         .testTarget(
             name: "RdKafkaTests",
             dependencies: ["RdKafka", "TestSupport", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strictSettings
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "BridgeCoreTests",
             dependencies: ["BridgeCore", "TestSupport"],
-            swiftSettings: strictSettings
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "KuzzleStandInTests",
@@ -168,7 +175,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "KuzzleTests",
@@ -179,7 +186,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "KuzzleBridgeTests",
@@ -192,7 +199,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "IntegrationTests",
@@ -204,7 +211,7 @@ let package = Package(
                 "KuzzleStandIn",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: testSettings
         ),
     ]
 )

@@ -20,6 +20,48 @@ func mockBootstrap() throws -> String {
     try TestEnvironment.mockBootstrap()
 }
 
+// The helpers this target once defined itself, now in the shared TestSupport module, under their old names: a file of
+// this target can use them without importing TestSupport.
+
+/// A unique name (see ``TestSupport/uniqueName(_:)``).
+func uniqueName(_ prefix: String) -> String { TestSupport.uniqueName(prefix) }
+
+/// Polls `condition` every 50 ms until it holds or `timeout` passes (see ``TestSupport/eventually``).
+func eventually(timeout: Duration, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    try await TestSupport.eventually(timeout: timeout, condition)
+}
+
+/// Produces `values` to `topic` (see ``TestSupport/produce(_:to:bootstrap:)``).
+func produce(_ values: [String], to topic: String, bootstrap: String) async throws {
+    try await TestSupport.produce(values, to: topic, bootstrap: bootstrap)
+}
+
+/// Writes a daemon configuration to a temporary file (see ``TestSupport/writeDaemonConfig``).
+func writeDaemonConfig(
+    bootstrap: String,
+    kuzzleURL: String,
+    topic: String,
+    group: String,
+    deadLetterTopic: String? = nil,
+    statsInterval: String = "1s",
+    maxDocuments: Int = 1000,
+    extra: String = ""
+) throws -> String {
+    try TestSupport.writeDaemonConfig(
+        bootstrap: bootstrap,
+        kuzzleURL: kuzzleURL,
+        topic: topic,
+        group: group,
+        deadLetterTopic: deadLetterTopic,
+        statsInterval: statsInterval,
+        maxDocuments: maxDocuments,
+        extra: extra
+    )
+}
+
+/// Text appended from a reading thread.
+typealias CollectedText = TestSupport.CollectedText
+
 /// A bound Unix datagram socket standing in for systemd's `$NOTIFY_SOCKET`, collecting every datagram with its time.
 final class NotifySocketListener: Sendable {
     /// The socket's path, for `NOTIFY_SOCKET`.
