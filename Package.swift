@@ -8,12 +8,21 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// The test targets' settings: the same, except that a file may use the members of the shared TestSupport module's
+/// types without importing it itself (each test target names them once, in a file that imports it).
+let testSettings: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
 let package = Package(
     name: "kuzzle-bridge",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kuzzle-bridge", targets: ["KuzzleBridgeDaemon"]),
         .executable(name: "kuzzle-standin", targets: ["KuzzleStandInServer"]),
+        // Test-only: the daemon with test behaviours behind flags, run by the test suites; never installed.
+        .executable(name: "kuzzle-bridge-testd", targets: ["KuzzleBridgeTestDaemon"]),
         // For the micro benchmarks in Benchmarks/ (a separate package) only.
         .library(name: "BridgeCore", targets: ["BridgeCore"]),
         .library(name: "Kuzzle", targets: ["Kuzzle"]),
@@ -136,20 +145,39 @@ let package = Package(
         ),
 
         // MARK: - Tests
-        .testTarget(
-            name: "RdKafkaTests",
+        // Helpers shared by the test targets: unique names, `eventually`, the seeded generator, the daemon process
+        // wrappers, producing test data, the daemon configuration writer.
+        .target(
+            name: "TestSupport",
             dependencies: ["RdKafka", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: strictSettings
+        ),
+        // `kuzzle-bridge-testd`: `kuzzle-bridge run` plus test-only behaviours (`@_spi(Testing)`) behind flags.
+        .executableTarget(
+            name: "KuzzleBridgeTestDaemon",
+            dependencies: [
+                "KuzzleBridge",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/KuzzleBridgeTestDaemon",
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "JSONScanTests",
-            dependencies: ["JSONScan"],
-            swiftSettings: strictSettings
+            dependencies: ["JSONScan", "TestSupport"],
+            swiftSettings: testSettings
+        ),
+        .testTarget(
+            name: "RdKafkaTests",
+            dependencies: ["RdKafka", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "BridgeCoreTests",
-            dependencies: ["BridgeCore", "JSONScan"],
-            swiftSettings: strictSettings
+            dependencies: ["BridgeCore", "JSONScan", "TestSupport"],
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "KuzzleStandInTests",
@@ -160,41 +188,44 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "KuzzleTests",
             dependencies: [
                 "Kuzzle",
                 "JSONScan",
+                "TestSupport",
                 "KuzzleStandIn",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "KuzzleBridgeTests",
             dependencies: [
                 "KuzzleBridge",
+                "TestSupport",
                 "BridgeCore",
                 "RdKafka",
                 "KuzzleStandIn",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "KuzzleBridge",
+                "TestSupport",
                 "RdKafka",
                 "Kuzzle",
                 "KuzzleStandIn",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: testSettings
         ),
     ]
 )

@@ -41,6 +41,32 @@ if [ ! -f /etc/kuzzle-bridge/secrets.env ]; then
 fi
 sed "s#/usr/local/bin/kuzzle-bridge#$PREFIX/bin/kuzzle-bridge#g" "$ROOT/deploy/kuzzle-bridge.service" \
     > /etc/systemd/system/kuzzle-bridge.service
+
+# TimeoutStopSec= follows shutdown.drain_timeout: a stop takes at most the drain timeout plus the daemon's fixed
+# margin (20 s: final commit, leaving the group, closing the dead-letter producer), so systemd waits that long plus
+# 10 s before it kills. Run this script again (or `deploy/install.sh --no-build`) after changing drain_timeout.
+stop_timeout_seconds() { # prints whole seconds for a duration as check-config prints it (1h, 2m, 45s, 500ms, 10ns)
+    local value="$1"
+    case "$value" in
+        *ms) echo $(( (${value%ms} + 999) / 1000 )) ;;
+        *ns) echo 1 ;;
+        *h) echo $(( ${value%h} * 3600 )) ;;
+        *m) echo $(( ${value%m} * 60 )) ;;
+        *s) echo "${value%s}" ;;
+        *) return 1 ;;
+    esac
+}
+DRAIN="$("$PREFIX/bin/kuzzle-bridge" check-config --config /etc/kuzzle-bridge/config.yaml 2>/dev/null \
+    | grep -o 'shutdown\.drain_timeout=[^ ]*' | cut -d= -f2 || true)"
+DROPIN=/etc/systemd/system/kuzzle-bridge.service.d
+if [ -n "$DRAIN" ] && DRAIN_S="$(stop_timeout_seconds "$DRAIN")"; then
+    install -d -m 0755 "$DROPIN"
+    printf '# Written by deploy/install.sh from shutdown.drain_timeout=%s: drain + 20 s margin + 10 s.\n[Service]\nTimeoutStopSec=%ss\n' \
+        "$DRAIN" "$(( DRAIN_S + 30 ))" > "$DROPIN/10-stop-timeout.conf"
+    echo "install: TimeoutStopSec=$(( DRAIN_S + 30 ))s (shutdown.drain_timeout=$DRAIN)"
+else
+    echo "install: could not read shutdown.drain_timeout (check-config failed?): keeping the unit's TimeoutStopSec" >&2
+fi
 if [ -d /run/systemd/system ]; then
     systemctl daemon-reload
     systemctl enable kuzzle-bridge.service

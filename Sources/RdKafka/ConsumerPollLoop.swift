@@ -14,22 +14,26 @@ final class ConsumerPollLoop: Sendable {
     let configuration: KafkaConsumerConfiguration
     let logger: Logger
     let continuation: AsyncStream<KafkaConsumerEvent>.Continuation
-    /// Set by ``KafkaConsumer/close()``; the loop checks it between polls.
+    /// Set by ``KafkaConsumer/close(timeout:)``; the loop checks it between polls.
     let stopRequested = Atomic<Bool>(false)
-    /// When the loop last went around (`DispatchTime` nanoseconds; 0 before the first poll): the liveness signal
-    /// behind ``KafkaConsumer/isPolling``.
-    let lastPollNanoseconds = Atomic<UInt64>(0)
-    /// For tests only: while in the future (`DispatchTime` nanoseconds), the loop sleeps instead of polling, to
-    /// simulate a wedged consumer.
-    let testBlockedUntilNanoseconds = Atomic<UInt64>(0)
+    /// The bound on leaving the group, in milliseconds (set by ``KafkaConsumer/close(timeout:)`` before
+    /// ``stopRequested``).
+    let closeTimeoutMilliseconds = Atomic<Int64>(10_000)
+    /// The instant the loop's clock readings count from (``lastPollNanoseconds`` is relative to it).
+    let clockBase = ContinuousClock.now
+    /// When the loop last went around, in nanoseconds after ``clockBase`` plus one (0 before the first poll): the
+    /// liveness signal behind ``KafkaConsumer/isPolling`` and ``KafkaConsumer/lastPollInstant``.
+    let lastPollNanoseconds = Atomic<Int64>(0)
+    /// For tests only (``KafkaConsumer/_testBlockPolling(for:)``): while later than now (nanoseconds after
+    /// ``clockBase``), the loop sleeps instead of polling, to simulate a wedged consumer. 0 (the only value outside
+    /// tests) costs one relaxed load per loop iteration.
+    let testBlockedUntilNanoseconds = Atomic<Int64>(0)
     /// The bound on records handed over and not yet taken.
     let handoff: HandoffControl
     /// Who paused which partition (the layer above, or the handoff bound), and where resumed partitions continue.
     let pauses = PartitionPauses()
-    /// Async commits waiting for their result, by the id passed as commit opaque.
-    let pendingCommits = Mutex<(nextID: UInt, waiting: [UInt: CheckedContinuation<Result<Void, KafkaError>, Never>])>(
-        (1, [:])
-    )
+    /// Async commits waiting for their result, by the id passed as commit opaque (see ``PendingCommits``).
+    let pendingCommits = Mutex(PendingCommits())
     /// Poll-thread state, in a lock only so the type is checked `Sendable` (it is uncontended).
     /// `lastTopic` is the name of the last record's topic, reused while records keep coming from that topic (a name
     /// over 15 bytes would otherwise cost one allocation per record).
@@ -48,6 +52,9 @@ final class ConsumerPollLoop: Sendable {
         handoff = HandoffControl(limit: configuration.maximumHandoffBytes)
     }
 
+    /// The bound on leaving the group (see ``closeTimeoutMilliseconds``).
+    var closeTimeout: Duration { .milliseconds(closeTimeoutMilliseconds.load(ordering: .acquiring)) }
+
     var isCooperative: Bool { configuration.assignmentStrategy == .cooperativeSticky }
 
     // MARK: - Loop
@@ -61,15 +68,28 @@ final class ConsumerPollLoop: Sendable {
         shutdown(client: client, subscribed: subscribed)
     }
 
+    /// Nanoseconds from ``clockBase`` to now.
+    func nanosecondsSinceBase() -> Int64 {
+        let elapsed = (ContinuousClock.now - clockBase).components
+        return elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000
+    }
+
     private func pollOnce(client: ConsumerClient, timeout: Int32) {
-        while DispatchTime.now().uptimeNanoseconds < testBlockedUntilNanoseconds.load(ordering: .relaxed) {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        lastPollNanoseconds.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
+        if testBlockedUntilNanoseconds.load(ordering: .relaxed) != 0 { waitWhileTestBlocked() }
+        lastPollNanoseconds.store(nanosecondsSinceBase() + 1, ordering: .relaxed)
         serveMainQueue(client: client)
         serveCommitQueue(client: client, timeout: 0)
         applyHandoffBound(client: client.handle.pointer)
         pollRecords(client: client.handle.pointer, timeout: timeout)
+    }
+
+    /// Sleeps while a test holds the loop (``KafkaConsumer/_testBlockPolling(for:)``), as a wedged librdkafka would.
+    private func waitWhileTestBlocked() {
+        while nanosecondsSinceBase() < testBlockedUntilNanoseconds.load(ordering: .relaxed),
+            !stopRequested.load(ordering: .relaxed)
+        {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
     }
 
     /// Pauses the assigned partitions while more than the handoff bound is handed over and not taken, and resumes
@@ -233,7 +253,7 @@ final class ConsumerPollLoop: Sendable {
         guard case .enqueued = continuation.yield(.partitionsRevoked(partitions, revocation)) else {
             return  // nobody reads events any more: nothing to wait for
         }
-        let stamp = { self.lastPollNanoseconds.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed) }
+        let stamp = { self.lastPollNanoseconds.store(self.nanosecondsSinceBase() + 1, ordering: .relaxed) }
         guard let offsets = revocation.wait(timeout: configuration.revocationTimeout, stillWaiting: stamp) else {
             logger.warning(
                 "kafka revocation not finished in time; releasing partitions without commit",
@@ -259,26 +279,26 @@ final class ConsumerPollLoop: Sendable {
 
     // MARK: - Shutdown
 
-    /// Leaves the group and frees the client; see ``KafkaConsumer/close()`` for the cooperative-sticky guard.
+    /// Leaves the group and frees the client, within ``closeTimeout`` (plus what `rd_kafka_destroy` takes); see
+    /// ``KafkaConsumer/close(timeout:)`` for the bound and the cooperative-sticky guard.
     private func shutdown(client: ConsumerClient, subscribed: Bool) {
-        let pointer = client.handle.pointer
+        let deadline = ContinuousClock.now + closeTimeout
         let mustWaitForAssignment = isCooperative && subscribed
         if mustWaitForAssignment && !everAssigned {
-            let deadline = ContinuousClock.now + configuration.firstAssignmentWaitOnClose
+            let assignmentDeadline = min(deadline, ContinuousClock.now + configuration.firstAssignmentWaitOnClose)
             logger.info("kafka cooperative consumer closing before its first assignment; waiting for it")
-            while !everAssigned && ContinuousClock.now < deadline {
+            while !everAssigned && ContinuousClock.now < assignmentDeadline {
                 pollOnce(client: client, timeout: 100)
             }
         }
         flushPendingRecords()
-        let closeErr = rd_kafka_consumer_close(pointer)
-        if closeErr != RD_KAFKA_RESP_ERR_NO_ERROR { report(.librdkafka(closeErr), "close") }
+        let closed = closeGroupMembership(client: client, deadline: deadline)
         serveMainQueue(client: client)
         client.gate.close()
         client.gate.waitUntilIdle()
         serveCommitQueue(client: client, timeout: 0)
         let abandoned = pendingCommits.withLock { state in
-            defer { state.waiting = [:] }
+            defer { state = PendingCommits(nextID: state.nextID) }
             return Array(state.waiting.values)
         }
         for waiter in abandoned { waiter.resume(returning: .failure(.closed("commit: the consumer closed first"))) }
@@ -289,6 +309,12 @@ final class ConsumerPollLoop: Sendable {
             // cooperative consumer is destroyed between its JoinGroup and its first assignment. Leaking the handle
             // (already closed: it left the group) is the only way to keep the process alive.
             logger.warning("kafka cooperative consumer closed before any assignment: leaking its librdkafka handle")
+        } else if !closed {
+            // librdkafka would finish the close inside rd_kafka_destroy, waiting for the coordinator (up to
+            // session.timeout.ms for a pending commit): skip it, the group coordinator expires the member instead.
+            if !client.handle.destroyWithoutConsumerClose(waitingAtMost: .seconds(1)) {
+                logger.warning("kafka consumer: librdkafka is still shutting down; finishing in the background")
+            }
         } else {
             client.handle.destroy()
         }
@@ -304,6 +330,71 @@ final class ConsumerPollLoop: Sendable {
 
     private var everAssigned: Bool { confined.withLock { $0.everAssigned } }
 
+    /// Leaves the group with `rd_kafka_consumer_close_queue`, serving the close's rebalance and the queues, until
+    /// librdkafka reports the consumer closed or `deadline` passes (a missing coordinator makes librdkafka wait for
+    /// pending commits up to `session.timeout.ms`, and for the LeaveGroup answer). Returns whether it closed.
+    private func closeGroupMembership(client: ConsumerClient, deadline: ContinuousClock.Instant) -> Bool {
+        let pointer = client.handle.pointer
+        guard let closeQueue = rd_kafka_queue_new(pointer) else {
+            report(KafkaError(kind: .librdkafka, message: "could not create the close queue"), "close")
+            return false
+        }
+        defer { rd_kafka_queue_destroy(closeQueue) }
+        if let error = rd_kafka_consumer_close_queue(pointer, closeQueue) {
+            report(.consuming(error), "close")
+            return false
+        }
+        while rd_kafka_consumer_closed(pointer) == 0 {
+            guard ContinuousClock.now < deadline else {
+                logger.warning(
+                    "kafka consumer close did not finish in time; leaving without waiting for the group coordinator",
+                    metadata: ["kafka.close_timeout": "\(closeTimeout)"]
+                )
+                return false
+            }
+            if let event = rd_kafka_queue_poll(closeQueue, 100) {
+                defer { rd_kafka_event_destroy(event) }
+                if rd_kafka_event_type(event) == RD_KAFKA_EVENT_REBALANCE {
+                    rebalance(
+                        client: pointer,
+                        err: rd_kafka_event_error(event),
+                        list: rd_kafka_event_topic_partition_list(event)
+                    )
+                } else if let error = rd_kafka_event_error_string(event),
+                    rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR
+                {
+                    report(.librdkafka(rd_kafka_event_error(event), message: String(cString: error)), "close")
+                }
+            }
+            serveMainQueue(client: client)
+            serveCommitQueue(client: client, timeout: 0)
+        }
+        return true
+    }
+
+    /// Registers the waiter of commit `id` (reserved by ``PendingCommits/reserve()``); returns `false` when the wait
+    /// was abandoned first (timeout or cancellation), in which case the caller must not queue the commit.
+    func registerCommit(_ id: UInt, _ waiter: CheckedContinuation<Result<Void, KafkaError>, Never>) -> Bool {
+        pendingCommits.withLock { state in
+            guard state.reserved.remove(id) != nil else { return false }
+            state.waiting[id] = waiter
+            return true
+        }
+    }
+
+    /// Ends the wait for commit `id` with `error` (timeout, cancellation, or librdkafka refusing it); does nothing
+    /// once its answer was served. The commit's answer, if it comes later, is dropped.
+    /// - Returns: Whether a registered waiter was resumed.
+    @discardableResult
+    func abandonCommit(_ id: UInt, with error: KafkaError) -> Bool {
+        let waiter = pendingCommits.withLock { state in
+            state.reserved.remove(id)
+            return state.waiting.removeValue(forKey: id)
+        }
+        waiter?.resume(returning: .failure(error))
+        return waiter != nil
+    }
+
     /// Suspends until the shutdown has finished (returns at once if it already has).
     func waitUntilClosed() async {
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
@@ -313,6 +404,23 @@ final class ConsumerPollLoop: Sendable {
             }
             if isDone { waiter.resume() }
         }
+    }
+}
+
+/// The commits queued with `rd_kafka_commit_queue` whose callers wait for the answer.
+struct PendingCommits {
+    /// The next id to hand out (the commit's opaque).
+    var nextID: UInt = 1
+    /// Ids handed out whose waiter is not registered yet (an id abandoned in between leaves this set).
+    var reserved: Set<UInt> = []
+    /// Registered waiters, by id.
+    var waiting: [UInt: CheckedContinuation<Result<Void, KafkaError>, Never>] = [:]
+
+    /// Hands out a new id.
+    mutating func reserve() -> UInt {
+        defer { nextID += 1 }
+        reserved.insert(nextID)
+        return nextID
     }
 }
 

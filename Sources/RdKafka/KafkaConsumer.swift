@@ -6,18 +6,18 @@ import Synchronization
 /// A consumer-group member over librdkafka that polls on its own thread and reports on ``events``.
 ///
 /// Lifecycle: ``init(configuration:logger:)`` creates the client, ``start()`` subscribes and starts the poll thread,
-/// ``close()`` leaves the group and frees everything. The poll thread calls `rd_kafka_consumer_poll` continuously
+/// ``close(timeout:)`` leaves the group and frees everything. The poll thread calls `rd_kafka_consumer_poll` continuously
 /// (never the batch API, which loses messages on rebalance in librdkafka 2.0.2); slow processing is handled by
 /// ``pause(_:)``, never by polling less. Offsets are committed only explicitly (``commit(_:)``, ``commitAsync(_:)``,
 /// or ``KafkaRevocation/finish(committing:)``), as "next offset to read".
 ///
-/// - Important: always call ``close()``: the poll thread owns the client and runs until then (dropping the last
+/// - Important: always call ``close(timeout:)``: the poll thread owns the client and runs until then (dropping the last
 ///   reference does not stop it).
 public final class KafkaConsumer: Sendable {
-    /// Everything the consumer reports, in order. The stream is unbounded and ends after ``close()``.
+    /// Everything the consumer reports, in order. The stream is unbounded and ends after ``close(timeout:)``.
     ///
     /// - Important: read it continuously: a ``KafkaConsumerEvent/partitionsRevoked(_:_:)`` holds the poll thread
-    ///   until finished (bounded by ``KafkaConsumerConfiguration/revocationTimeout``), including during ``close()``.
+    ///   until finished (bounded by ``KafkaConsumerConfiguration/revocationTimeout``), including during ``close(timeout:)``.
     public let events: AsyncStream<KafkaConsumerEvent>
 
     private let configuration: KafkaConsumerConfiguration
@@ -66,36 +66,33 @@ public final class KafkaConsumer: Sendable {
     // MARK: - Lifecycle
 
     /// Whether the poll thread went around within the last `pollTimeout` + 5 s: `false` before ``start()``, after
-    /// ``close()``, or when the loop is wedged. The daemon's systemd watchdog is fed only while this holds.
+    /// ``close(timeout:)``, or when the loop is wedged. The daemon's systemd watchdog is fed only while this holds.
     public var isPolling: Bool {
-        let last = loop.lastPollNanoseconds.load(ordering: .relaxed)
-        guard last > 0, !loop.stopRequested.load(ordering: .relaxed) else { return false }
-        let limit =
-            UInt64(configuration.pollTimeout.components.seconds) * 1_000_000_000
-            + UInt64(configuration.pollTimeout.components.attoseconds / 1_000_000_000) + 5_000_000_000
-        return DispatchTime.now().uptimeNanoseconds - last <= limit
+        guard let last = lastPollInstant, !loop.stopRequested.load(ordering: .relaxed) else { return false }
+        return ContinuousClock.now - last <= configuration.pollTimeout + .seconds(5)
     }
 
-    /// When the poll loop last went around (the send-time lease refuses requests once it is older than its gap), or
-    /// now when it has not started yet. Lock-free.
-    public var lastPollInstant: ContinuousClock.Instant {
-        let last = loop.lastPollNanoseconds.load(ordering: .relaxed)
-        let now = ContinuousClock.now
-        guard last > 0 else { return now }
-        let elapsed = DispatchTime.now().uptimeNanoseconds &- last
-        return now - .nanoseconds(Int64(clamping: elapsed))
+    /// When the poll thread last went around its loop (stamped once per iteration, before it polls), or `nil` before
+    /// the first iteration. Readable from any thread without a lock (one atomic load).
+    ///
+    /// `ContinuousClock` keeps counting while the process is stopped (SIGSTOP, a frozen VM), so a gap between this
+    /// and now that exceeds the loop's poll timeout means the member did not poll for that long (the send-time
+    /// lease's "suspect" test).
+    public var lastPollInstant: ContinuousClock.Instant? {
+        let stamp = loop.lastPollNanoseconds.load(ordering: .relaxed)
+        guard stamp > 0 else { return nil }
+        return loop.clockBase + .nanoseconds(stamp - 1)
     }
 
     /// For tests only: makes the poll thread stop polling for `duration`, as a wedged consumer would.
+    @_spi(Testing)
     public func _testBlockPolling(for duration: Duration) {
-        let nanoseconds =
-            UInt64(duration.components.seconds) * 1_000_000_000
-            + UInt64(duration.components.attoseconds / 1_000_000_000)
-        loop.testBlockedUntilNanoseconds.store(DispatchTime.now().uptimeNanoseconds + nanoseconds, ordering: .relaxed)
+        let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        loop.testBlockedUntilNanoseconds.store(loop.nanosecondsSinceBase() + nanoseconds, ordering: .relaxed)
     }
 
     /// Subscribes to the configured topics and starts the poll thread. Calling it again does nothing.
-    /// - Throws: ``KafkaError`` if librdkafka rejects the subscription, or `.closed` after ``close()``.
+    /// - Throws: ``KafkaError`` if librdkafka rejects the subscription, or `.closed` after ``close(timeout:)``.
     public func start() throws(KafkaError) {
         let shouldStart = try lifecycle.withLock { state throws(KafkaError) -> Bool in
             switch state {
@@ -144,22 +141,25 @@ public final class KafkaConsumer: Sendable {
     /// Stops polling, leaves the group (revoking partitions through ``events`` as usual) and frees every C object.
     /// Safe to call more than once and concurrently; every caller returns once the consumer is fully closed.
     ///
+    /// Leaving the group is bounded by `timeout`: librdkafka's own close waits for a missing group coordinator (a
+    /// pending commit up to `session.timeout.ms`, the LeaveGroup answer); past `timeout` the consumer is destroyed
+    /// without finishing the close (logged as a warning), and the coordinator expires the member after its session
+    /// timeout. Nothing uncommitted is lost either way: commits come only from the caller.
+    ///
     /// - Important: librdkafka 2.0.2 aborts the process when a `cooperative-sticky` consumer is destroyed after its
     ///   group protocol was chosen but before its first assignment (librdkafka#4381, fixed in 2.3.0). So a cooperative
     ///   consumer that was never assigned keeps polling up to
-    ///   ``KafkaConsumerConfiguration/firstAssignmentWaitOnClose`` for its first assignment before closing; if none
-    ///   came, it leaves the group but deliberately leaks its librdkafka handle (logged as a warning).
-    public func close() async {
+    ///   ``KafkaConsumerConfiguration/firstAssignmentWaitOnClose`` (and at most `timeout`) for its first assignment
+    ///   before closing; if none came, it leaves the group but deliberately leaks its librdkafka handle (logged as a
+    ///   warning).
+    public func close(timeout: Duration = .seconds(5)) async {
         let wasCreated = lifecycle.withLock { state -> Bool in
             defer { state = .closing }
             return state == .created
         }
-        if wasCreated {
-            loop.stopRequested.store(true, ordering: .releasing)
-            spawnPollThread(subscribed: false)
-        } else {
-            loop.stopRequested.store(true, ordering: .releasing)
-        }
+        loop.closeTimeoutMilliseconds.store(Int64(max(0, timeout.wholeMilliseconds)), ordering: .releasing)
+        loop.stopRequested.store(true, ordering: .releasing)
+        if wasCreated { spawnPollThread(subscribed: false) }
         await loop.waitUntilClosed()
     }
 
@@ -224,34 +224,78 @@ public final class KafkaConsumer: Sendable {
 
     /// Commits `offsets` without blocking a thread; returns once the broker answered (result served by the poll
     /// thread from a dedicated commit queue).
-    /// - Throws: ``KafkaError`` from the broker, or `.closed` if the consumer closes before the answer.
+    ///
+    /// Cancelling the calling task stops the wait (it throws `.cancelled`); the commit itself may still complete.
+    /// - Throws: ``KafkaError`` from the broker, `.closed` if the consumer closes before the answer, or `.cancelled`.
     public func commitAsync(_ offsets: [KafkaTopicPartition: Int64]) async throws(KafkaError) {
+        try await commitThroughQueue(offsets, timeout: nil, operation: "commitAsync")
+    }
+
+    /// Commits `offsets` (next offset to read per partition) and waits for the broker's answer, at most `timeout`,
+    /// without blocking any thread: the commit is queued to librdkafka, whose answer the poll thread serves.
+    ///
+    /// Meant for the final commit of a stop and other commits the caller must see finish. Without a group coordinator
+    /// librdkafka holds a commit until one is found or `session.timeout.ms` passed: `timeout` keeps the wait within
+    /// the caller's own bound. Cancelling the calling task also stops the wait.
+    /// - Throws: ``KafkaError`` from the broker (e.g. `REBALANCE_IN_PROGRESS`, retriable), `.timedOut` when no
+    ///   answer came within `timeout` (the commit may still happen), `.cancelled`, or `.closed`.
+    public func commitAndWait(
+        _ offsets: [KafkaTopicPartition: Int64],
+        timeout: Duration = .seconds(10)
+    ) async throws(KafkaError) {
+        try await commitThroughQueue(offsets, timeout: timeout, operation: "commitAndWait")
+    }
+
+    /// Queues a commit with `rd_kafka_commit_queue` and waits for its answer (or the timeout, or cancellation).
+    private func commitThroughQueue(
+        _ offsets: [KafkaTopicPartition: Int64],
+        timeout: Duration?,
+        operation: String
+    ) async throws(KafkaError) {
         guard !offsets.isEmpty else { return }
-        let result = await withCheckedContinuation { (waiter: CheckedContinuation<Result<Void, KafkaError>, Never>) in
-            do throws(KafkaError) {
-                try client.gate.withHandle("commitAsync") { () throws(KafkaError) in
-                    let id = loop.pendingCommits.withLock { state -> UInt in
-                        defer { state.nextID += 1 }
-                        state.waiting[state.nextID] = waiter
-                        return state.nextID
-                    }
-                    try RDKafkaTopicPartitionList.withList(offsets.keys, offsets: offsets) { list throws(KafkaError) in
-                        let err = rd_kafka_commit_queue(
-                            client.handle.pointer,
-                            list,
-                            client.commitQueue,
-                            nil,
-                            UnsafeMutableRawPointer(bitPattern: id)
-                        )
-                        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                            loop.pendingCommits.withLock { _ = $0.waiting.removeValue(forKey: id) }
-                            throw KafkaError.librdkafka(err)
+        let loop = self.loop
+        let client = self.client
+        let id = loop.pendingCommits.withLock { $0.reserve() }
+        let timer = timeout.map { timeout in
+            Task {
+                try await Task.sleep(for: timeout)
+                loop.abandonCommit(
+                    id,
+                    with: KafkaError(
+                        kind: .timedOut,
+                        message: "\(operation): no answer within \(timeout)",
+                        isRetriable: true
+                    )
+                )
+            }
+        }
+        defer { timer?.cancel() }
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (waiter: CheckedContinuation<Result<Void, KafkaError>, Never>) in
+                do throws(KafkaError) {
+                    try client.gate.withHandle(operation) { () throws(KafkaError) in
+                        guard loop.registerCommit(id, waiter) else { throw KafkaError.cancelledWait(operation) }
+                        try RDKafkaTopicPartitionList.withList(offsets.keys, offsets: offsets) {
+                            list throws(KafkaError) in
+                            let err = rd_kafka_commit_queue(
+                                client.handle.pointer,
+                                list,
+                                client.commitQueue,
+                                nil,
+                                UnsafeMutableRawPointer(bitPattern: id)
+                            )
+                            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                                loop.abandonCommit(id, with: KafkaError.librdkafka(err))
+                            }
                         }
                     }
+                } catch {
+                    // Exactly one resume: through the registration if the waiter was registered, else here.
+                    if !loop.abandonCommit(id, with: error) { waiter.resume(returning: .failure(error)) }
                 }
-            } catch {
-                waiter.resume(returning: .failure(error))
             }
+        } onCancel: {
+            loop.abandonCommit(id, with: KafkaError.cancelledWait(operation))
         }
         try result.get()
     }

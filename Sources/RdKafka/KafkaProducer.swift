@@ -43,31 +43,41 @@ public final class KafkaProducer: Sendable {
     ///   - value: value bytes, or `nil` for a tombstone.
     ///   - headers: headers, in order (values may be `nil`).
     /// - Returns: the partition and offset the broker wrote the message at.
+    ///
+    /// Cancelling the calling task stops the wait (it throws, kind `.timedOut`); the message may still be delivered.
     /// - Throws: ``KafkaError`` if librdkafka refused to enqueue it (e.g. queue full, retriable) or the delivery
-    ///   failed after librdkafka's own retries (`message.timeout.ms`), or `.closed`.
+    ///   failed after librdkafka's own retries (`message.timeout.ms`), `.closed`, or on cancellation.
     public func send(
         topic: String,
         key: [UInt8]?,
         value: [UInt8]?,
         headers: [KafkaHeader] = []
     ) async throws(KafkaError) -> Delivery {
-        let result = await withCheckedContinuation {
-            (waiter: CheckedContinuation<Result<Delivery, KafkaError>, Never>) in
-            do throws(KafkaError) {
-                try client.gate.withHandle("send") { () throws(KafkaError) in
-                    let id = state.register(waiter)
-                    let err = produce(topic: topic, key: key, value: value, headers: headers, id: id)
-                    if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                        _ = state.take(id)
-                        throw KafkaError.librdkafka(
-                            err,
-                            message: "produce to \(topic) refused: \(String(cString: rd_kafka_err2str(err)))"
-                        )
+        let state = self.state
+        let id = state.reserve()
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (waiter: CheckedContinuation<Result<Delivery, KafkaError>, Never>) in
+                do throws(KafkaError) {
+                    try client.gate.withHandle("send") { () throws(KafkaError) in
+                        guard state.register(id, waiter) else { throw KafkaError.cancelledWait("send") }
+                        let err = produce(topic: topic, key: key, value: value, headers: headers, id: id)
+                        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                            state.abandon(
+                                id,
+                                with: KafkaError.librdkafka(
+                                    err,
+                                    message: "produce to \(topic) refused: \(String(cString: rd_kafka_err2str(err)))"
+                                )
+                            )
+                        }
                     }
+                } catch {
+                    // Exactly one resume: through the registration if the waiter was registered, else here.
+                    if !state.abandon(id, with: error) { waiter.resume(returning: .failure(error)) }
                 }
-            } catch {
-                waiter.resume(returning: .failure(error))
             }
+        } onCancel: {
+            state.abandon(id, with: KafkaError.cancelledWait("send"))
         }
         return try result.get()
     }
@@ -133,10 +143,11 @@ public final class KafkaProducer: Sendable {
         try result.get()
     }
 
-    /// Flushes (bounded by `flushTimeout`), stops the delivery thread and frees the client. Messages still in flight
-    /// fail with `.closed`. Safe to call more than once.
+    /// Flushes (bounded by `flushTimeout`), then purges what is still queued or in flight, stops the delivery thread
+    /// and frees the client: the whole close stays within `flushTimeout` plus about a second, whether or not the
+    /// brokers answer. Messages not delivered by then fail (purged, or `.closed`). Safe to call more than once.
     public func close(flushTimeout: Duration = .seconds(10)) async {
-        try? await flush(timeout: flushTimeout)
+        if flushTimeout > .zero { try? await flush(timeout: flushTimeout) }
         state.stopRequested.store(true, ordering: .releasing)
         await state.waitUntilClosed()
     }

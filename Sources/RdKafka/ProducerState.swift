@@ -24,21 +24,47 @@ final class ProducerState: Sendable {
     let logger: Logger
     let stopRequested = Atomic<Bool>(false)
     private let waiting = Mutex<
-        (nextID: UInt, byID: [UInt: CheckedContinuation<Result<KafkaProducer.Delivery, KafkaError>, Never>])
-    >((1, [:]))
+        (
+            nextID: UInt, reserved: Set<UInt>,
+            byID: [UInt: CheckedContinuation<Result<KafkaProducer.Delivery, KafkaError>, Never>]
+        )
+    >((1, [], [:]))
     private let closed = Mutex<(isDone: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     init(logger: Logger) {
         self.logger = logger
     }
 
-    /// Registers a send; its id goes to librdkafka as the message opaque.
-    func register(_ waiter: CheckedContinuation<Result<KafkaProducer.Delivery, KafkaError>, Never>) -> UInt {
+    /// Hands out the id of a new send (it goes to librdkafka as the message opaque).
+    func reserve() -> UInt {
         waiting.withLock { state in
             defer { state.nextID += 1 }
-            state.byID[state.nextID] = waiter
+            state.reserved.insert(state.nextID)
             return state.nextID
         }
+    }
+
+    /// Registers the waiter of send `id`; returns `false` when the send was abandoned first (then do not produce).
+    func register(_ id: UInt, _ waiter: CheckedContinuation<Result<KafkaProducer.Delivery, KafkaError>, Never>) -> Bool
+    {
+        waiting.withLock { state in
+            guard state.reserved.remove(id) != nil else { return false }
+            state.byID[id] = waiter
+            return true
+        }
+    }
+
+    /// Ends the wait of send `id` with `error` (cancellation, or librdkafka refusing the message); a delivery report
+    /// that comes later is dropped.
+    /// - Returns: Whether a registered waiter was resumed.
+    @discardableResult
+    func abandon(_ id: UInt, with error: KafkaError) -> Bool {
+        let waiter = waiting.withLock { state in
+            state.reserved.remove(id)
+            return state.byID.removeValue(forKey: id)
+        }
+        waiter?.resume(returning: .failure(error))
+        return waiter != nil
     }
 
     /// Removes and returns a registered send.
@@ -53,11 +79,20 @@ final class ProducerState: Sendable {
         }
         client.gate.close()
         client.gate.waitUntilIdle()
-        serve(client: client, timeout: 0)
+        // Whatever the flush left (an unreachable broker keeps messages up to message.timeout.ms) is purged, so that
+        // rd_kafka_destroy does not wait for it; the purged messages' reports fail their senders.
+        let purgeErr = rd_kafka_purge(client.handle.pointer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
+        if purgeErr != RD_KAFKA_RESP_ERR_NO_ERROR {
+            logger.warning(
+                "kafka producer: purge failed",
+                metadata: ["kafka.error": "\(KafkaError.librdkafka(purgeErr))"]
+            )
+        }
+        serve(client: client, timeout: 100)
         rd_kafka_queue_destroy(client.mainQueue)
-        client.handle.destroy()  // purges what is left; their reports are not served any more
+        client.handle.destroy()
         let abandoned = waiting.withLock { state in
-            defer { state.byID = [:] }
+            defer { (state.byID, state.reserved) = ([:], []) }
             return Array(state.byID.values)
         }
         for waiter in abandoned { waiter.resume(returning: .failure(.closed("send: the producer closed first"))) }

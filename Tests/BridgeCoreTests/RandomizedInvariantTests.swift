@@ -1,4 +1,5 @@
 import BridgeCore
+import TestSupport
 import Testing
 
 /// Seeded random interleavings checked against the invariants the daemon's correctness rests on.

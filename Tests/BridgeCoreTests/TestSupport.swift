@@ -1,4 +1,9 @@
+import TestSupport
+
 @testable import BridgeCore
+
+/// The seeded generator of the randomized suites (the shared ``SeededGenerator``, SplitMix64).
+typealias SplitMix64 = SeededGenerator
 
 /// Builders shared by the suites.
 enum Fixture {

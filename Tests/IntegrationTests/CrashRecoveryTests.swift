@@ -1,6 +1,7 @@
 import Foundation
 import KuzzleStandIn
 import RdKafka
+import TestSupport
 import Testing
 
 extension IntegrationTests {

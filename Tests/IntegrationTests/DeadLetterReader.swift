@@ -1,5 +1,6 @@
 import RdKafka
 import Synchronization
+import TestSupport
 
 /// Reads a dead-letter topic from the beginning with a fresh consumer group.
 enum DeadLetterReader {

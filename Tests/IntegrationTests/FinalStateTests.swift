@@ -1,5 +1,6 @@
 import Foundation
 import KuzzleStandIn
+import TestSupport
 import Testing
 
 extension IntegrationTests {

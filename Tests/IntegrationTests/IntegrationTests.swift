@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 /// The real `kuzzle-bridge` process against the librdkafka mock cluster and an in-process Kuzzle stand-in.

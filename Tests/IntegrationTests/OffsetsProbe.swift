@@ -1,4 +1,5 @@
 import RdKafka
+import TestSupport
 
 /// Reads a consumer group's committed offsets without joining the group (the consumer is never subscribed).
 final class OffsetsProbe: Sendable {

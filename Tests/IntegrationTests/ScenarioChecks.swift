@@ -1,4 +1,5 @@
 import KuzzleStandIn
+import TestSupport
 import Testing
 
 /// The checks every end-to-end scenario ends with, written once.

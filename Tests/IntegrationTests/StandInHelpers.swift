@@ -1,5 +1,6 @@
 import Foundation
 import KuzzleStandIn
+import TestSupport
 import Testing
 
 /// Running a stand-in for one test and reading its state back as comparable documents.

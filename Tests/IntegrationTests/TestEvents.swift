@@ -1,3 +1,5 @@
+import TestSupport
+
 /// A scalar field value of a test document (the generator only writes integers and plain strings).
 enum FieldValue: Hashable, Sendable, CustomStringConvertible {
     case int(Int)
@@ -177,4 +179,12 @@ struct PoisonEvent: Sendable {
         }
         value = Array(text.utf8)
     }
+}
+
+extension TestEvent {
+    var message: OutgoingMessage { OutgoingMessage(key: key, value: value) }
+}
+
+extension PoisonEvent {
+    var message: OutgoingMessage { OutgoingMessage(key: key, value: value) }
 }

@@ -2,6 +2,7 @@ import Foundation
 import KuzzleStandIn
 import Logging
 import RdKafka
+import TestSupport
 import Testing
 
 /// `writer.concurrency: adaptive` end to end: the daemon against the mock broker and a stand-in that refuses writes

@@ -1,5 +1,6 @@
 import Foundation
 import KuzzleBridge
+import TestSupport
 import Testing
 
 /// Runs the built `kuzzle-bridge` executable as a subprocess.

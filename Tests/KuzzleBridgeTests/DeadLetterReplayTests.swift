@@ -1,6 +1,7 @@
 import Foundation
 import KuzzleStandIn
 import RdKafka
+import TestSupport
 import Testing
 
 /// `replay-dead-letters` round trip: a document Kuzzle refused goes to the dead-letter topic, is replayed to its

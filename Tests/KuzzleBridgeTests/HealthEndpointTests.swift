@@ -1,5 +1,6 @@
 import Foundation
 import KuzzleBridge
+import TestSupport
 import Testing
 
 #if canImport(FoundationNetworking)

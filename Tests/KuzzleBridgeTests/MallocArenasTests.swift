@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The daemon limits glibc's malloc arenas at start unless `MALLOC_ARENA_MAX` is set (its start line says which).

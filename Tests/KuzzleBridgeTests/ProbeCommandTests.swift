@@ -1,5 +1,6 @@
 import Foundation
 import KuzzleStandIn
+import TestSupport
 import Testing
 
 /// `check-config --probe` against the stand-in and the mock broker: one line per check, exit 1 on any failure.

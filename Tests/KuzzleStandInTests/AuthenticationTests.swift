@@ -88,7 +88,7 @@ struct AuthenticationTests {
     func expiryAndStaleTokenOnLogin() async throws {
         try await withStandIn(configuration()) { (server: StandInServer) async throws in
             let jwt = try #require(try await login(server, expiresIn: "300ms").result["jwt"] as? String)
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(400))  // on purpose: past the token's 300 ms lifetime
             let write = try await server.send(
                 .POST,
                 "/shop/orders/_mWrite",
@@ -133,7 +133,7 @@ struct AuthenticationTests {
             let new = try #require(refreshed.result["jwt"] as? String)
             #expect(new != old)
             #expect(refreshed.result["ttl"] as? Int == 7_200_000)
-            try await Task.sleep(for: .milliseconds(300))
+            try await Task.sleep(for: .milliseconds(300))  // on purpose: past the 200 ms grace period
             #expect(try await server.send(.GET, "/_now", headers: [("Authorization", "Bearer \(old)")]).status == 401)
             #expect(try await server.send(.GET, "/_now", headers: [("Authorization", "Bearer \(new)")]).status == 200)
         }

@@ -102,7 +102,7 @@ struct FaultInjectionTests {
                 answered.withLock { $0 = true }
                 return response.status
             }
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(400))  // on purpose: time for an answer to come if it would
             #expect(answered.withLock { $0 } == false)
             #expect(server.documents(index: "shop", collection: "orders").isEmpty)
             server.faults.setHanging(false)

@@ -1,5 +1,6 @@
 import Kuzzle
 import KuzzleStandIn
+import TestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(2))) struct KuzzleClientFaultTests {

@@ -1,4 +1,5 @@
 import NIOCore
+import TestSupport
 import Testing
 
 @testable import Kuzzle
@@ -107,20 +108,5 @@ import Testing
         // The gzip trailer ends with the uncompressed size modulo 2^32, little endian.
         let size = compressed.getInteger(at: compressed.writerIndex - 4, endianness: .little, as: UInt32.self)
         #expect(size == UInt32(plain.readableBytes))
-    }
-}
-
-/// A deterministic random generator (SplitMix64) for reproducible table tests.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

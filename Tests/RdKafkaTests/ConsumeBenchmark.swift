@@ -1,6 +1,7 @@
 import Foundation
 import RdKafka
 import Synchronization
+import TestSupport
 import Testing
 
 /// Opt-in throughput probe used by `scripts/kafka-consume-bench.sh` (`KB_CONSUME_BENCH=1`): consumes

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RdKafka
 import Synchronization
+import TestSupport
 import Testing
 
 /// Shared helpers: unique names, configurations, producing test data, polling for a condition.
@@ -13,7 +14,7 @@ enum Harness {
     }()
 
     static func uniqueName(_ prefix: String) -> String {
-        "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+        TestSupport.uniqueName(prefix)
     }
 
     static func consumerConfiguration(
@@ -95,14 +96,9 @@ enum Harness {
         }
     }
 
-    /// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
+    /// Polls `condition` every 50 ms until it holds or `timeout` passes (see ``TestSupport/eventually``).
     static func eventually(timeout: Duration, _ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return condition()
+        await TestSupport.eventually(timeout: timeout, condition)
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RdKafka
 import Synchronization
+import TestSupport
 import Testing
 
 extension RdKafkaIntegrationTests {
@@ -29,7 +30,7 @@ extension RdKafkaIntegrationTests {
         try MockControl.send("down -1")
         // Produced during the outage: the producer retries until the cluster is back.
         async let produced = Harness.produce(50, to: topic, bootstrap: bootstrap, startingAt: 50)
-        try await Task.sleep(for: .seconds(8))
+        try await Task.sleep(for: .seconds(8))  // on purpose: the outage lasts 8 s
         try MockControl.send("up -1")
         _ = try await produced
 
@@ -84,7 +85,7 @@ extension RdKafkaIntegrationTests {
         let consumer = try KafkaConsumer(configuration: configuration, logger: Harness.logger)
         let collector = EventCollector(consumer: consumer)
         try consumer.start()
-        try await Task.sleep(for: .milliseconds(200))
+        try await Task.sleep(for: .milliseconds(200))  // on purpose: close soon after joining, before any assignment
         await consumer.close()
         await collector.finished()
         // Reaching this line means the process survived; the guard waited for the first assignment.

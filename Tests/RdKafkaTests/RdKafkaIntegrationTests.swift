@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RdKafka
 import Synchronization
+import TestSupport
 import Testing
 
 /// Integration tests of the Kafka layer against the real test brokers (`scripts/brokers.sh start`), selected by
@@ -127,12 +128,16 @@ struct RdKafkaIntegrationTests {
         let collector = EventCollector(consumer: consumer)
         try consumer.start()
         #expect(await Harness.eventually(timeout: .seconds(30)) { !collector.records.isEmpty })
-        try await Task.sleep(for: .seconds(3))
+        try await Task.sleep(for: .seconds(3))  // on purpose: time for fetching to run past the bound if it would
         let heldBack = collector.records.count
         #expect(heldBack < 60, "the handoff bound did not stop fetching")
         let statisticsBefore = collector.state.withLock { $0.statistics.count }
-        try await Task.sleep(for: .seconds(1))
-        #expect(collector.state.withLock { $0.statistics.count } > statisticsBefore, "the poll loop stalled")
+        #expect(
+            await Harness.eventually(timeout: .seconds(5)) {
+                collector.state.withLock { $0.statistics.count } > statisticsBefore
+            },
+            "the poll loop stalled"
+        )
 
         var taken = 0
         let allArrived = await Harness.eventually(timeout: .seconds(60)) {
@@ -165,7 +170,7 @@ struct RdKafkaIntegrationTests {
         try consumer.pause(partitions)
         let statisticsBefore = collector.state.withLock { $0.statistics.count }
         try await Harness.produce(20, to: topic, bootstrap: bootstrap, startingAt: 20)
-        try await Task.sleep(for: .seconds(3))
+        try await Task.sleep(for: .seconds(3))  // on purpose: time for records to arrive if the pause did not hold
         #expect(collector.records.count == 20, "records arrived while paused")
         #expect(collector.state.withLock { $0.statistics.count } > statisticsBefore + 3, "the poll loop stalled")
         #expect(collector.assigned.count == 4, "membership lost while paused")

@@ -5,7 +5,7 @@ extension PipelineHooks {
     /// Hooks that call `self`'s callbacks, then `other`'s.
     public func combined(with other: PipelineHooks) -> PipelineHooks {
         let first = self
-        return PipelineHooks(
+        var combined = PipelineHooks(
             ready: {
                 first.ready()
                 other.ready()
@@ -31,6 +31,8 @@ extension PipelineHooks {
                 other.batchWritten($0, $1)
             }
         )
+        combined.testWedgePollingAfter = first.testWedgePollingAfter ?? other.testWedgePollingAfter
+        return combined
     }
 
     /// Hooks that log a warning when the pipeline stalls (see ``StallDetector``).

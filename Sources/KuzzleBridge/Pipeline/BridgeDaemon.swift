@@ -3,20 +3,60 @@ import BridgeCore
 import Kuzzle
 import Logging
 import RdKafka
+import ServiceLifecycle
 import UnixSignals
 
-/// Builds the bridge from a validated configuration and runs it until SIGTERM/SIGINT.
+/// Builds the bridge from a validated configuration and runs it as a service group until SIGTERM/SIGINT.
 ///
-/// Order of work: one shared `HTTPClient`; the Kuzzle client; an authenticated Kuzzle probe (retried with backoff
-/// until it answers, so a daemon started before Kuzzle waits for it); the dead-letter producer when configured; the
-/// consumer; then the pipeline. The first signal stops gracefully (flush, drain up to `shutdown.drain_timeout`,
-/// commit, leave the group); a second one stops at once, still committing only what is done.
+/// The group runs two services: ``SignalService`` and ``BridgeService`` (one shared `HTTPClient`, shut down once
+/// the group has finished). The first SIGTERM/SIGINT is the group's graceful shutdown: the bridge stops waiting for
+/// Kuzzle, or the pipeline flushes, drains up to `shutdown.drain_timeout`, commits and leaves the group. A second
+/// signal stops at once, still committing only what is done. The whole stop stays within `shutdown.drain_timeout` plus
+/// ``stopMargin``: every step after the drain is bounded, and the group cancels the bridge (the immediate stop) if the
+/// graceful stop takes longer than `shutdown.drain_timeout` plus ``escalationDelay``.
 public enum BridgeDaemon {
+    /// How long a stop may take beyond `shutdown.drain_timeout`: the final commit (``finalCommitTimeout``), leaving the
+    /// group (``consumerCloseTimeout``), the dead-letter producer's close (``producerCloseTimeout`` plus its purge)
+    /// and a few seconds of slack. A service manager's stop timeout should be at least `drain_timeout` plus this
+    /// (`deploy/install.sh` derives the unit's `TimeoutStopSec=` from it).
+    public static let stopMargin: Duration = .seconds(20)
+    /// The bound on the final offset commit (the broker's answer, with or without a group coordinator).
+    public static let finalCommitTimeout: Duration = .seconds(5)
+    /// The bound on leaving the consumer group (``KafkaConsumer/close(timeout:)``).
+    public static let consumerCloseTimeout: Duration = .seconds(5)
+    /// The bound on flushing the dead-letter producer once the pipeline has stopped.
+    public static let producerCloseTimeout: Duration = .seconds(3)
+    /// How long past `shutdown.drain_timeout` the group lets the graceful stop run before it cancels the bridge,
+    /// which turns it into the immediate stop.
+    public static let escalationDelay: Duration = .seconds(2)
+
     /// Runs the bridge; returns after a clean stop.
     /// - Throws: A fatal error (the daemon then exits 1 and systemd restarts it).
     public static func run(
         configuration: BridgeConfiguration,
         hooks: PipelineHooks = PipelineHooks(),
+        logger: Logger
+    ) async throws {
+        try await run(
+            configuration: configuration,
+            hooks: hooks,
+            signals: await trapStopSignals(),
+            logger: logger
+        )
+    }
+
+    /// Starts catching SIGTERM and SIGINT (from then on they no longer kill the process): call it first thing, and
+    /// hand the sequence to ``run(configuration:hooks:signals:logger:)``.
+    public static func trapStopSignals() async -> UnixSignalsSequence {
+        await UnixSignalsSequence(trapping: .sigterm, .sigint)
+    }
+
+    /// Runs the bridge with SIGTERM/SIGINT caught since `signals` was made (``trapStopSignals()``).
+    /// - Throws: A fatal error (the daemon then exits 1 and systemd restarts it).
+    public static func run(
+        configuration: BridgeConfiguration,
+        hooks: PipelineHooks = PipelineHooks(),
+        signals: UnixSignalsSequence,
         logger: Logger
     ) async throws {
         let kuzzleConfiguration = KuzzleClientConfiguration(configuration.kuzzle)
@@ -26,117 +66,38 @@ public enum BridgeDaemon {
             backgroundActivityLogger: logger
         )
         let stopController = StopController()
-        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        let bridge = BridgeService(
+            configuration: configuration,
+            kuzzle: KuzzleClient(configuration: kuzzleConfiguration, httpClient: httpClient, logger: logger),
+            hooks: hooks,
+            stopController: stopController,
+            logger: logger
+        )
+        let groupReference = ServiceGroupReference()
+        let signalService = SignalService(
+            signals: signals,
+            stopController: stopController,
+            group: groupReference,
+            logger: logger
+        )
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [
+                // Shut down in reverse order: the signal counter listens until the bridge has stopped.
+                .init(service: signalService),
+                .init(service: bridge),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdown.drainTimeout + escalationDelay
+        let group = ServiceGroup(configuration: groupConfiguration)
+        groupReference.set(group)
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await stopController.forward(signals, logger: logger) }
-                group.addTask {
-                    try await runPipeline(
-                        configuration,
-                        kuzzleConfiguration,
-                        httpClient: httpClient,
-                        hooks: hooks,
-                        stopController: stopController,
-                        logger: logger
-                    )
-                }
-                // The pipeline's task ends first (normally or by throwing); the signal task is then cancelled.
-                defer { group.cancelAll() }
-                try await group.next()
-            }
+            try await group.run()
         } catch {
             try? await httpClient.shutdown()
             throw error
         }
         try await httpClient.shutdown()
-    }
-
-    private static func runPipeline(
-        _ configuration: BridgeConfiguration,
-        _ kuzzleConfiguration: KuzzleClientConfiguration,
-        httpClient: HTTPClient,
-        hooks: PipelineHooks,
-        stopController: StopController,
-        logger: Logger
-    ) async throws {
-        let kuzzle = KuzzleClient(configuration: kuzzleConfiguration, httpClient: httpClient, logger: logger)
-        let retryPolicy = RetryPolicy(schedule: configuration.retry)
-
-        // Kuzzle first: no point joining the group (and taking partitions from others) while Kuzzle is unusable.
-        guard try await waitForKuzzle(kuzzle, retryPolicy: retryPolicy, stopController: stopController, logger: logger)
-        else {
-            logger.notice("Stopped before Kuzzle answered")
-            return
-        }
-
-        let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(configuration), logger: logger)
-        var producer: KafkaProducer?
-        var deadLetters: DeadLetterWriter?
-        if let topic = configuration.deadLetter.topic {
-            let made = try KafkaProducer(configuration: KafkaProducerConfiguration(configuration), logger: logger)
-            producer = made
-            deadLetters = DeadLetterWriter(producer: made, topic: topic)
-        }
-        let writer = BatchWriter(
-            client: kuzzle,
-            route: configuration.writer.route,
-            retryPolicy: retryPolicy,
-            createMissingCollections: configuration.kuzzle.createMissingCollections,
-            hasDeadLetterTopic: deadLetters != nil,
-            options: KuzzleWriteOptions(refresh: configuration.kuzzle.refresh == .waitFor ? .waitFor : nil),
-            logger: logger,
-            retryOnConflict: configuration.writer.retryOnConflict
-        )
-        let pipeline = BridgePipeline(
-            consumer: consumer,
-            writer: writer,
-            deadLetters: deadLetters,
-            configuration: configuration,
-            hooks: hooks,
-            logger: logger
-        )
-        stopController.attach(pipeline)
-        do {
-            try await pipeline.run()
-        } catch {
-            if let producer { await producer.close() }
-            throw error
-        }
-        if let producer { await producer.close() }
-    }
-
-    /// Probes Kuzzle with an authenticated call until it answers or a stop is requested.
-    /// - Returns: `true` when Kuzzle answered, `false` when stopped first.
-    /// - Throws: A fatal Kuzzle error (refused credentials, TLS trust failure): waiting cannot cure it.
-    private static func waitForKuzzle(
-        _ kuzzle: KuzzleClient,
-        retryPolicy: RetryPolicy,
-        stopController: StopController,
-        logger: Logger
-    ) async throws -> Bool {
-        var attempt = 0
-        var random = SystemRandomNumberGenerator()
-        while !stopController.isStopRequested {
-            do {
-                let user = try await kuzzle.checkCredentials()
-                logger.notice("Kuzzle answered an authenticated probe", metadata: ["kuzzle.user": "\(user)"])
-                return true
-            } catch {
-                if error.kind == .fatal { throw error }
-                attempt += 1
-                if attempt == 1 || attempt % 10 == 0 {
-                    logger.warning(
-                        "Kuzzle is not usable yet; retrying",
-                        error: error,
-                        metadata: ["retry.attempt": "\(attempt)"]
-                    )
-                }
-                let deadline = ContinuousClock.now + retryPolicy.delay(forAttempt: attempt, using: &random)
-                while ContinuousClock.now < deadline, !stopController.isStopRequested {
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-            }
-        }
-        return false
     }
 }

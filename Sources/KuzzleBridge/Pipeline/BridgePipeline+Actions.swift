@@ -58,7 +58,7 @@ extension BridgePipeline {
                 metadata: ["kafka.commits": "\(Self.describe(commits))"]
             )
         case .commitFinal(let offsets):
-            commitSynchronously(offsets)
+            finalCommit = offsets
         case .finish:
             finished = true
         case .publishLease(let updated):
@@ -79,16 +79,6 @@ extension BridgePipeline {
             } catch {
                 logger.warning("Offset commit failed; the next commit supersedes it", error: error)
             }
-        }
-    }
-
-    /// Commits synchronously (the final commit): returns once the broker answered.
-    private func commitSynchronously(_ offsets: [TopicPartition: Int64]) {
-        guard !offsets.isEmpty else { return }
-        do {
-            try consumer.commit(Dictionary(uniqueKeysWithValues: offsets.map { ($0.key.kafka, $0.value) }))
-        } catch {
-            logger.error("Synchronous offset commit failed", error: error)
         }
     }
 

@@ -101,16 +101,9 @@ extension BridgePipeline {
         }
     }
 
+    /// The first assignment: the daemon is ready (test-only behaviours wrap this hook in the test daemon).
     private func becameReady() {
         hooks.ready()
-        if let delay = hooks.testWedgePollingAfter {
-            let consumer = self.consumer
-            logger.warning("Test hook: the consumer's poll loop will be wedged", metadata: ["after": "\(delay)"])
-            Task {
-                try? await Task.sleep(for: delay)
-                consumer._testBlockPolling(for: .seconds(3600))
-            }
-        }
     }
 
     private func logRefusal(_ request: DeadLetterRequest) {

@@ -46,6 +46,8 @@ actor BridgePipeline {
     /// The routing of the last record's topic: records come in runs of one topic.
     var lastRouting: (topic: String, routing: TopicRouting) = ("", TopicRouting())
     var finished = false
+    /// The final offsets the core asked to commit, committed once the loop ended (off the cooperative pool).
+    var finalCommit: [TopicPartition: Int64]?
     /// Kafka connection failures no retry can fix (TLS, authentication, protocol): one error line per 30 s, and
     /// systemd's status says why the daemon cannot connect.
     var connectionHealth = KafkaConnectionHealth()
@@ -78,7 +80,7 @@ actor BridgePipeline {
             writer.observeRequest = { inboxContinuation.yield(.requestObserved($0)) }
         }
         writer.observeRetry = { inboxContinuation.yield(.retried) }
-        writer.mayStillSend = { [consumer] batch in lease.permits(batch, lastPoll: consumer.lastPollInstant) }
+        writer.mayStillSend = { [consumer] batch in lease.permits(batch, lastPoll: consumer.lastPollInstant ?? .now) }
         self.writer = writer
         self.deadLetters = deadLetters
         self.configuration = configuration
@@ -122,7 +124,11 @@ actor BridgePipeline {
                 for await input in inbox {
                     try handle(consume input)
                     perform(group: &group)
-                    if finished { break }
+                    if finished {
+                        // Before the group ends: its exit waits for cancelled writers, which must not delay this.
+                        await commitFinal()
+                        break
+                    }
                 }
                 tickReplyContinuation.finish()
                 group.cancelAll()
@@ -133,6 +139,19 @@ actor BridgePipeline {
         }
         await consumer.close()
         logger.notice("Kafka consumer closed; left the group")
+    }
+
+    /// The final commit, answered through the poll thread (no librdkafka call blocks a pool thread), bounded.
+    private func commitFinal() async {
+        guard let offsets = finalCommit, !offsets.isEmpty else { return }
+        do {
+            try await consumer.commitAndWait(
+                Dictionary(uniqueKeysWithValues: offsets.map { ($0.key.kafka, $0.value) }),
+                timeout: BridgeDaemon.finalCommitTimeout
+            )
+        } catch {
+            logger.error("Final offset commit failed; what it held is re-read after a restart", error: error)
+        }
     }
 
     // MARK: - Inputs
@@ -159,7 +178,7 @@ actor BridgePipeline {
             case .cancelled: break
             }
         case .tick:
-            core.tick(now: now, lastPoll: consumer.lastPollInstant, into: &actions)
+            core.tick(now: now, lastPoll: consumer.lastPollInstant ?? now, into: &actions)
             tickReplyContinuation.yield(TickReply(handledAt: now, earliestDeadline: core.nextDeadline))
             if consumer.isPolling { hooks.heartbeat() }
         case .stop(let mode):

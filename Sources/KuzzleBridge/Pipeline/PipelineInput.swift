@@ -46,8 +46,8 @@ public struct PipelineHooks: Sendable {
     /// Kuzzle request it took (histograms).
     public var batchWritten: @Sendable (_ documents: Int, _ requestLatencies: [Duration]) -> Void
     /// Test only: once ready, make the consumer's poll loop stop polling after this delay, as a wedged librdkafka
-    /// would (the daemon sets it from `KUZZLE_BRIDGE_TEST_WEDGE_POLL_AFTER`). `nil` in production.
-    public var testWedgePollingAfter: Duration? = nil
+    /// would (the test daemon's `--wedge-poll-after`; ``BridgeService`` performs it). `nil` in production.
+    @_spi(Testing) public var testWedgePollingAfter: Duration? = nil
 
     /// Creates hooks; every callback defaults to doing nothing.
     public init(

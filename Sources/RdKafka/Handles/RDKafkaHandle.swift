@@ -1,4 +1,5 @@
 import CRdKafka
+import Foundation
 import Logging
 
 /// Owns one `rd_kafka_t` (consumer or producer) and its configuration-time setup.
@@ -63,6 +64,23 @@ final class RDKafkaHandle: @unchecked Sendable {
     /// Destroys the client. Call exactly once, from a thread that is not a librdkafka thread.
     func destroy() {
         rd_kafka_destroy(pointer)
+    }
+
+    /// Destroys a consumer whose close did not finish, without finishing it (`RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE`),
+    /// on a thread of its own: librdkafka 2.0.2 still waits there for its group handler to terminate, which without a
+    /// coordinator takes up to `session.timeout.ms`. Waits for it at most `wait`; past that the destruction finishes
+    /// in the background (or never, if the process exits first: nothing is left to flush).
+    /// - Returns: Whether the destruction finished within `wait`.
+    @discardableResult
+    func destroyWithoutConsumerClose(waitingAtMost wait: Duration) -> Bool {
+        let finished = RevocationSignal()
+        let thread = Thread { [self] in
+            rd_kafka_destroy_flags(pointer, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))
+            finished.fire()
+        }
+        thread.name = "kafka-destroy"
+        thread.start()
+        return finished.wait(timeout: wait)
     }
 }
 

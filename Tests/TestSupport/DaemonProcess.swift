@@ -1,5 +1,4 @@
 import Foundation
-import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -7,32 +6,55 @@ import Glibc
 import Darwin
 #endif
 
-/// One real `kuzzle-bridge run --config FILE` child process: its configuration file and log live in a temporary
-/// directory; standard output and error both go to the log file.
-final class DaemonProcess {
+/// One real `kuzzle-bridge run --config FILE` child process (or the test daemon's, `kuzzle-bridge-testd --config
+/// FILE` with test flags): its configuration file and log live in a temporary directory; standard output and error
+/// both go to the log file.
+public final class DaemonProcess {
     /// How a process ended.
-    struct Exit: CustomStringConvertible {
+    public struct Exit: CustomStringConvertible {
         /// The exit code, or the signal number when ``signalled``.
-        var status: Int32
-        var signalled: Bool
+        public var status: Int32
+        /// Whether a signal ended the process.
+        public var signalled: Bool
 
-        var description: String { signalled ? "killed by signal \(status)" : "exit code \(status)" }
+        /// `exit code N` or `killed by signal N`.
+        public var description: String { signalled ? "killed by signal \(status)" : "exit code \(status)" }
     }
 
-    let name: String
-    let configurationURL: URL
-    let logURL: URL
+    /// Which executable runs.
+    public enum Executable: Sendable {
+        /// The shipped daemon, `kuzzle-bridge run`.
+        case bridge
+        /// The test daemon, `kuzzle-bridge-testd` with these test flags (e.g. `--wedge-poll-after 1s`).
+        case testDaemon(flags: [String])
+    }
+
+    /// The name used in the log's start lines and in failure messages.
+    public let name: String
+    /// The configuration file.
+    public let configurationURL: URL
+    /// The log file (standard output and error of every start).
+    public let logURL: URL
     private let binary: URL
+    private let leadingArguments: [String]
+    private let trailingArguments: [String]
     private var process: Process?
     private var logHandle: FileHandle?
     private var starts = 0
 
     /// Writes the configuration file (nothing runs before ``start()``).
-    init(name: String, configuration: DaemonConfiguration) throws {
+    public init(name: String, configuration: DaemonConfiguration, executable: Executable = .bridge) throws {
         self.name = name
-        binary = try IntegrationEnvironment.bridgeBinary()
+        switch executable {
+        case .bridge:
+            binary = try TestEnvironment.bridgeBinary()
+            (leadingArguments, trailingArguments) = (["run"], [])
+        case .testDaemon(let flags):
+            binary = try TestEnvironment.testDaemonBinary()
+            (leadingArguments, trailingArguments) = ([], flags)
+        }
         let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent(IntegrationEnvironment.uniqueName("kb-it-\(name)"))
+            .appendingPathComponent(uniqueName("kb-it-\(name)"))
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         configurationURL = directory.appendingPathComponent("config.yaml")
         logURL = directory.appendingPathComponent("daemon.log")
@@ -45,14 +67,14 @@ final class DaemonProcess {
     }
 
     /// Starts (or restarts, appending to the same log) the daemon.
-    func start() throws {
+    public func start() throws {
         starts += 1
         let handle = try FileHandle(forWritingTo: logURL)
         handle.seekToEndOfFile()
         handle.write(Data("--- test: start #\(starts) of \(name) ---\n".utf8))
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["run", "--config", configurationURL.path]
+        process.arguments = leadingArguments + ["--config", configurationURL.path] + trailingArguments
         var environment = ProcessInfo.processInfo.environment
         environment["JOURNAL_STREAM"] = nil
         environment["NOTIFY_SOCKET"] = nil
@@ -65,20 +87,21 @@ final class DaemonProcess {
         logHandle = handle
     }
 
-    var isRunning: Bool { process?.isRunning ?? false }
+    /// Whether the process runs.
+    public var isRunning: Bool { process?.isRunning ?? false }
 
     /// Sends SIGTERM (graceful stop).
-    func terminate() {
+    public func terminate() {
         signal(SIGTERM)
     }
 
     /// Sends SIGKILL (a crash: nothing is flushed or committed).
-    func kill() {
+    public func kill() {
         signal(SIGKILL)
     }
 
     /// SIGKILL if still running, then reaps it (for cleanup after a failed test).
-    func killIfRunning() {
+    public func killIfRunning() {
         guard let process, process.isRunning else { return }
         signal(SIGKILL)
         process.waitUntilExit()
@@ -94,9 +117,9 @@ final class DaemonProcess {
     }
 
     /// Waits up to `timeout` for the process to exit; `nil` if it is still running.
-    func waitForExit(timeout: Duration) async -> Exit? {
+    public func waitForExit(timeout: Duration) async -> Exit? {
         guard let process else { return nil }
-        let exited = await IntegrationEnvironment.eventually(timeout: timeout, interval: .milliseconds(50)) {
+        let exited = await eventually(timeout: timeout, interval: .milliseconds(50)) {
             !process.isRunning
         }
         guard exited else { return nil }
@@ -106,30 +129,30 @@ final class DaemonProcess {
     }
 
     /// Everything the daemon wrote so far (all starts).
-    var log: String {
+    public var log: String {
         (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
     }
 
     /// The log from `offset` (a previous ``log`` length, in UTF-8 bytes) on.
-    func log(from offset: Int) -> String {
+    public func log(from offset: Int) -> String {
         let data = (try? Data(contentsOf: logURL)) ?? Data()
         return String(decoding: data.dropFirst(offset), as: UTF8.self)
     }
 
     /// The log's current size in bytes.
-    var logSize: Int {
+    public var logSize: Int {
         ((try? FileManager.default.attributesOfItem(atPath: logURL.path)[.size]) as? NSNumber)?.intValue ?? 0
     }
 
     /// Waits until the log from `offset` on contains `text`; returns whether it did within `timeout`.
-    func waitForLog(_ text: String, from offset: Int = 0, timeout: Duration) async -> Bool {
-        await IntegrationEnvironment.eventually(timeout: timeout, interval: .milliseconds(100)) {
+    public func waitForLog(_ text: String, from offset: Int = 0, timeout: Duration) async -> Bool {
+        await eventually(timeout: timeout, interval: .milliseconds(100)) {
             log(from: offset).contains(text)
         }
     }
 
     /// The last `lines` lines of the log, for failure messages.
-    func tail(_ lines: Int = 40) -> String {
+    public func tail(_ lines: Int = 40) -> String {
         "--- \(name) log (\(logURL.path)), last \(lines) lines ---\n"
             + log.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }

@@ -1,9 +1,18 @@
+import Logging
 import RdKafka
 
 /// A Kafka message to produce.
-struct OutgoingMessage: Sendable {
-    var key: [UInt8]?
-    var value: [UInt8]?
+public struct OutgoingMessage: Sendable {
+    /// The key bytes, or `nil`.
+    public var key: [UInt8]?
+    /// The value bytes, or `nil` (a tombstone).
+    public var value: [UInt8]?
+
+    /// Creates a message.
+    public init(key: [UInt8]?, value: [UInt8]?) {
+        self.key = key
+        self.value = value
+    }
 }
 
 /// Produces test messages with the repository's ``KafkaProducer`` (lz4, so that the mock's 5 MiB per partition
@@ -11,21 +20,23 @@ struct OutgoingMessage: Sendable {
 ///
 /// ``KafkaProducer/send(topic:key:value:headers:)`` waits for each delivery, so messages are sent by many
 /// sequential lanes at once; a key always uses the same lane, which keeps per-key (per document id) order.
-final class TestProducer: Sendable {
-    let topic: String
+public final class TestProducer: Sendable {
+    /// The topic messages go to.
+    public let topic: String
     private let producer: KafkaProducer
     private let lanes: Int
 
-    init(bootstrap: String, topic: String, lanes: Int = 256) throws {
+    /// Creates the producer (`logger` receives librdkafka's lines; quiet by default).
+    public init(bootstrap: String, topic: String, lanes: Int = 256, logger: Logger = TestProducer.quietLogger) throws {
         var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrap)
         configuration.properties = ["compression.type": "lz4", "linger.ms": "10", "batch.num.messages": "10000"]
-        producer = try KafkaProducer(configuration: configuration, logger: IntegrationEnvironment.logger)
+        producer = try KafkaProducer(configuration: configuration, logger: logger)
         self.topic = topic
         self.lanes = lanes
     }
 
     /// Sends `messages` and returns where each was delivered, in input order.
-    func send(_ messages: [OutgoingMessage]) async throws -> [KafkaProducer.Delivery] {
+    public func send(_ messages: [OutgoingMessage]) async throws -> [KafkaProducer.Delivery] {
         var positionsByLane = [[Int]](repeating: [], count: lanes)
         for (position, message) in messages.enumerated() {
             positionsByLane[Self.lane(of: message.key, lanes: lanes)].append(position)
@@ -53,11 +64,12 @@ final class TestProducer: Sendable {
     }
 
     /// Sends one message and returns where it was delivered.
-    func send(_ message: OutgoingMessage) async throws -> KafkaProducer.Delivery {
+    public func send(_ message: OutgoingMessage) async throws -> KafkaProducer.Delivery {
         try await producer.send(topic: topic, key: message.key, value: message.value)
     }
 
-    func close() async {
+    /// Flushes and closes the producer.
+    public func close() async {
         await producer.close()
     }
 
@@ -69,7 +81,7 @@ final class TestProducer: Sendable {
 }
 
 /// The end of each partition (next offset to be written) given the deliveries seen.
-func highWatermarks(of deliveries: [KafkaProducer.Delivery]) -> [Int32: Int64] {
+public func highWatermarks(of deliveries: [KafkaProducer.Delivery]) -> [Int32: Int64] {
     var ends: [Int32: Int64] = [:]
     for delivery in deliveries where delivery.partition >= 0 {
         ends[delivery.partition] = max(ends[delivery.partition] ?? 0, delivery.offset + 1)
@@ -77,10 +89,28 @@ func highWatermarks(of deliveries: [KafkaProducer.Delivery]) -> [Int32: Int64] {
     return ends
 }
 
-extension TestEvent {
-    var message: OutgoingMessage { OutgoingMessage(key: key, value: value) }
+extension TestProducer {
+    /// A logger that prints nothing below critical.
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "test-producer")
+        logger.logLevel = .critical
+        return logger
+    }
 }
 
-extension PoisonEvent {
-    var message: OutgoingMessage { OutgoingMessage(key: key, value: value) }
+/// Produces `values` (no key; an `origin: test` header) to `topic` and waits for the broker's acknowledgements.
+public func produce(_ values: [String], to topic: String, bootstrap: String) async throws {
+    let producer = try KafkaProducer(
+        configuration: KafkaProducerConfiguration(bootstrapServers: bootstrap),
+        logger: TestProducer.quietLogger
+    )
+    for value in values {
+        _ = try await producer.send(
+            topic: topic,
+            key: nil,
+            value: Array(value.utf8),
+            headers: [KafkaHeader(name: "origin", value: Array("test".utf8))]
+        )
+    }
+    await producer.close()
 }
