@@ -119,7 +119,10 @@ extension PipelineCore {
             return
         }
         nextDeadLetterTicket += 1
-        deadLetters[request.ticket] = PendingDeadLetter(request: request)
+        deadLetters[request.ticket] = PendingDeadLetter(
+            request: request,
+            backoff: Backoff(schedule: parameters.deadLetterRetry)
+        )
         actions.append(.deadLetter(request))
     }
 
@@ -169,11 +172,7 @@ extension PipelineCore {
                 .notice(.deadLetterFailing(pending.request.source, reason: reason, attempts: pending.request.attempt))
             )
         }
-        let delay = RetryPolicy(schedule: parameters.deadLetterRetry).delay(
-            forAttempt: pending.request.attempt,
-            using: &random
-        )
-        pending.retryAt = now + delay
+        pending.retryAt = now + pending.backoff.failed(using: &random)
         deadLetters[ticket] = pending
     }
 

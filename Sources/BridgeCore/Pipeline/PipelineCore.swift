@@ -104,6 +104,8 @@ public struct PipelineCore: Sendable {
     /// A dead letter not yet acknowledged.
     struct PendingDeadLetter: Sendable {
         var request: DeadLetterRequest
+        /// The delays between its attempts.
+        var backoff: Backoff
         /// Whether an attempt is under way (else it waits for ``retryAt``).
         var isSending = true
         var firstFailureAt: ContinuousClock.Instant?

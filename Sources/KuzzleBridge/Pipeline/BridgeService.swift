@@ -72,7 +72,7 @@ struct BridgeService: Service {
     /// - Returns: `true` when Kuzzle answered, `false` when stopped first.
     /// - Throws: A fatal Kuzzle error (refused credentials, TLS trust failure): waiting cannot cure it.
     private func waitForKuzzle(retryPolicy: RetryPolicy) async throws -> Bool {
-        var attempt = 0
+        var backoff = Backoff(policy: retryPolicy)
         var random = SystemRandomNumberGenerator()
         let kuzzle = self.kuzzle
         while !isStopping {
@@ -83,15 +83,14 @@ struct BridgeService: Service {
             } catch {
                 if isStopping { return false }
                 if let error = error as? KuzzleError, error.kind == .fatal { throw error }
-                attempt += 1
-                if attempt == 1 || attempt % 10 == 0 {
+                let delay = backoff.failed(using: &random)
+                if backoff.failures == 1 || backoff.failures % 10 == 0 {
                     logger.warning(
                         "Kuzzle is not usable yet; retrying",
                         error: error,
-                        metadata: ["retry.attempt": "\(attempt)"]
+                        metadata: ["retry.attempt": "\(backoff.failures)"]
                     )
                 }
-                let delay = retryPolicy.delay(forAttempt: attempt, using: &random)
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
             }
         }
