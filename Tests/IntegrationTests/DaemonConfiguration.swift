@@ -12,6 +12,12 @@ struct DaemonConfiguration: Sendable {
     var maxBackoff = "1s"
     var drainTimeout = "15s"
     var statsInterval = "2s"
+    /// `writer.fence` (`none`, `offset`, `header:<name>`), left out when `nil`.
+    var fence: String?
+    /// `writer.fence_gc_deletes`, left out when `nil`.
+    var fenceGCDeletes: String?
+    /// `kuzzle.create_missing_collections`.
+    var createMissingCollections = false
 
     /// The YAML text (every key documented in the repository's config.yaml).
     var yaml: String {
@@ -26,12 +32,17 @@ struct DaemonConfiguration: Sendable {
             "kuzzle:",
             "  url: \(kuzzleURL)",
             "  request_timeout: 10s",
+            "  create_missing_collections: \(createMissingCollections)",
             "batching:",
             "  max_documents: \(maxDocuments)",
             "  max_wait: \(maxWait)",
             "writer:",
             "  route: \(route)",
             "  concurrency: \(concurrency)",
+        ]
+        if let fence { lines.append("  fence: \(fence)") }
+        if let fenceGCDeletes { lines.append("  fence_gc_deletes: \(fenceGCDeletes)") }
+        lines += [
             "retry:",
             "  initial_backoff: 50ms",
             "  max_backoff: \(maxBackoff)",

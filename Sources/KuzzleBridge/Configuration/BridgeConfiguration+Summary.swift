@@ -27,6 +27,7 @@ extension BridgeConfiguration {
             ("writer.concurrency", "\(writer.concurrency)"),
             ("writer.max_concurrency", "\(writer.maximumConcurrency)"),
             ("writer.retry_on_conflict", "\(writer.retryOnConflict)"),
+            ("writer.fence", "\(writer.fence)"),
             ("retry.initial_backoff", ConfigurationUnits.format(retry.initialDelay)),
             ("retry.max_backoff", ConfigurationUnits.format(retry.maximumDelay)),
             ("retry.multiplier", "\(retry.multiplier)"),
