@@ -173,6 +173,23 @@ struct ExternalVersionTests {
         }
     }
 
+    @Test("An internal delete leaves a tombstone one version up: a re-creation continues from it, as in Elasticsearch")
+    func internalDeleteTombstone() async throws {
+        try await withStandIn { (server: StandInServer) async throws in
+            _ = try await importBulk(server, #"{"index":{"_id":"i"}},{"v":1},{"index":{"_id":"i"}},{"v":2}"#)
+            #expect(server.documents(index: "shop", collection: "orders")["i"]?.version == 2)
+            var response = try await importBulk(server, #"{"delete":{"_id":"i"}},{"index":{"_id":"i"}},{"v":3}"#)
+            #expect(itemStatuses(response)["i"] == [200, 201])
+            #expect(server.documents(index: "shop", collection: "orders")["i"]?.version == 4)
+            _ = try await importBulk(server, #"{"delete":{"_id":"i"}}"#)
+            response = try await importBulk(
+                server,
+                #"{"index":{"_id":"i","version":5,"version_type":"external"}},{"v":5}"#
+            )
+            #expect(itemStatuses(response)["i"] == [409], "the tombstone holds version 5")
+        }
+    }
+
     @Test("Without gc_deletes set, a tombstone lives Elasticsearch's default 60 s (still live seconds later)")
     func defaultTombstoneLifetime() async throws {
         try await withStandIn { (server: StandInServer) async throws in

@@ -145,8 +145,16 @@ extension ActionContext {
         case .delete:
             let id = operation.id ?? ""
             guard let version = operation.externalVersion else {
-                guard existing != nil else { return .failure(operation, status: 404, error: nil, source: nil) }
+                guard let existing else { return .failure(operation, status: 404, error: nil, source: nil) }
+                // An internal delete bumps the version; its tombstone carries it, so a re-creation continues from it.
                 _ = store.delete(index: index, collection: collection, id: id)
+                store.tombstones.record(
+                    index: index,
+                    collection: collection,
+                    id: id,
+                    version: existing.version + 1,
+                    now: StandInState.now()
+                )
                 return .success(verb: "delete", id: id, status: 200)
             }
             // A versioned delete compares with the document or a live tombstone, and leaves a tombstone with its

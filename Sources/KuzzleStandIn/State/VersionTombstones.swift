@@ -1,10 +1,10 @@
-/// Elasticsearch's delete tombstones for the stand-in: a versioned delete (external version) leaves the id's version
-/// behind, even when the document was missing, for the collection's `index.gc_deletes` (default 60 s); meanwhile an
-/// externally versioned write at or below that version is refused with 409, afterwards it is accepted again
-/// (kuzzle-api.md §4.2, fence.md §2).
+/// Elasticsearch's delete tombstones for the stand-in: a delete leaves the id's version behind for the collection's
+/// `index.gc_deletes` (default 60 s); meanwhile an externally versioned write at or below that version is refused
+/// with 409, afterwards it is accepted again (kuzzle-api.md §4.2, fence.md §2).
 ///
-/// Simplification: only externally versioned deletes leave a tombstone here (Elasticsearch keeps one for every delete;
-/// the bridge only reads them through versioned writes).
+/// bulk:import deletes leave one, internal ones (the deleted document's version plus one: a re-creation within
+/// `gc_deletes` continues from it, as in Elasticsearch) and versioned ones (the given version, even for a missing
+/// document). Simplification: other delete routes leave none.
 struct VersionTombstones: Sendable {
     /// Elasticsearch's default `index.gc_deletes`: 60 s.
     static let defaultLifetimeMilliseconds: Int64 = 60_000
@@ -41,9 +41,14 @@ struct VersionTombstones: Sendable {
         return now - tombstone.deletedAt < lifetime(index: index, collection: collection) ? tombstone.version : nil
     }
 
-    /// Records a versioned delete.
+    /// Records a delete's tombstone (expired ones of the collection are pruned once it holds many).
     mutating func record(index: String, collection: String, id: String, version: Int, now: Int64) {
-        tombstones[Self.key(index, collection), default: [:]][id] = Tombstone(version: version, deletedAt: now)
+        let key = Self.key(index, collection)
+        tombstones[key, default: [:]][id] = Tombstone(version: version, deletedAt: now)
+        if let count = tombstones[key]?.count, count >= 65_536, count.isMultiple(of: 4096) {
+            let lifetime = lifetime(index: index, collection: collection)
+            tombstones[key] = tombstones[key]?.filter { now - $0.value.deletedAt < lifetime }
+        }
     }
 
     /// Forgets a tombstone (the id was written again).
