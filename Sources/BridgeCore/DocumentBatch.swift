@@ -45,7 +45,8 @@ public struct DocumentBatch: Sendable, Identifiable {
     /// (create-or-replace); otherwise it needs bulk:import.
     public private(set) var isCreateOrReplaceOnly = true
     /// Events replaced in place by a later write of the same id (coalescing), in the order they were replaced, each
-    /// with the position of the operation that replaced it. Usually empty.
+    /// with the position of the operation that replaced it; for fenced events also the later ones a higher-versioned
+    /// line absorbed. Usually empty.
     public private(set) var supersededEvents: [SupersededEvent] = []
     /// The position of the last operation for each document id (by UTF-8 bytes).
     private var lastPositionByID: [DocumentIDKey: Int] = [:]
@@ -135,10 +136,37 @@ public struct DocumentBatch: Sendable, Identifiable {
 
     /// The encoded size the batch would have after ``add(_:encodedSize:dueAt:)``.
     func encodedBytes(adding event: DocumentEvent, encodedSize: Int) -> Int {
-        if let position = replaceablePosition(for: event) {
-            return encodedBytes - operationSizes[position] + encodedSize
+        guard let position = lastPositionByID[DocumentIDKey(event.id)] else { return encodedBytes + encodedSize }
+        switch Self.coalescing(event, into: operations[position]) {
+        case .append: return encodedBytes + encodedSize
+        case .replace: return encodedBytes - operationSizes[position] + encodedSize
+        case .absorb: return encodedBytes
         }
-        return encodedBytes + encodedSize
+    }
+
+    /// What ``add(_:encodedSize:dueAt:)`` does with an event whose id the batch already holds.
+    enum Coalescing {
+        /// A new line after the existing one.
+        case append
+        /// The event takes the existing line's place (which becomes a superseded event).
+        case replace
+        /// The existing line stays (a fenced line with a higher or equal version); the event is superseded by it.
+        case absorb
+    }
+
+    /// Unfenced: a `write` after a `write` replaces it (same end state); anything else is appended. Fenced (both
+    /// lines carry an external version, fence.md §2 rule 1): one line per id, the highest version; on a tie the
+    /// earlier line stays. Elasticsearch applies an externally versioned line only above the stored version, so the
+    /// highest-versioned line alone ends in the same state as all of them in any order: a delete and a write of one
+    /// id coalesce too.
+    static func coalescing(_ event: borrowing DocumentEvent, into existing: borrowing DocumentEvent) -> Coalescing {
+        if let version = event.externalVersion, let existingVersion = existing.externalVersion {
+            return version > existingVersion ? .replace : .absorb
+        }
+        guard event.externalVersion == nil, existing.externalVersion == nil,
+            event.action == .write, existing.action == .write
+        else { return .append }
+        return .replace
     }
 
     /// Whether ``encodedBytes(adding:encodedSize:)`` exceeds `limit`, looking the id up only when appending would
@@ -150,7 +178,8 @@ public struct DocumentBatch: Sendable, Identifiable {
     }
 
     /// Adds an event: a `write` that follows a `write` of the same id replaces it in place (same end state, one
-    /// document fewer); anything else is appended.
+    /// document fewer); fenced events keep one line per id, the highest version (``coalescing(_:into:)``); anything
+    /// else is appended.
     /// - Returns: The batch's document count and encoded bytes afterwards (read here, a caller holding the batch in an
     ///   array need not copy it to read them).
     @discardableResult
@@ -163,16 +192,24 @@ public struct DocumentBatch: Sendable, Identifiable {
         sources.append(event.source)
         // One hash of the id: record the new position, then put the old one back if the event replaces it.
         let key = DocumentIDKey(event.id)
-        if let previous = lastPositionByID.updateValue(operations.count, forKey: key),
-            event.action == .write, operations[previous].action == .write
-        {
-            lastPositionByID[key] = previous
-            encodedBytes += encodedSize - operationSizes[previous]
-            var replaced = event
-            swap(&operations[previous], &replaced)
-            supersededEvents.append(SupersededEvent(position: previous, event: replaced))
-            operationSizes[previous] = encodedSize
-            return (operations.count, encodedBytes)
+        if let previous = lastPositionByID.updateValue(operations.count, forKey: key) {
+            switch Self.coalescing(event, into: operations[previous]) {
+            case .append:
+                break
+            case .replace:
+                lastPositionByID[key] = previous
+                encodedBytes += encodedSize - operationSizes[previous]
+                if event.action != .write { isCreateOrReplaceOnly = false }
+                var replaced = event
+                swap(&operations[previous], &replaced)
+                supersededEvents.append(SupersededEvent(position: previous, event: replaced))
+                operationSizes[previous] = encodedSize
+                return (operations.count, encodedBytes)
+            case .absorb:
+                lastPositionByID[key] = previous
+                supersededEvents.append(SupersededEvent(position: previous, event: event))
+                return (operations.count, encodedBytes)
+            }
         }
         if operations.count == Self.growthCheckpoint, expectedDocuments > operations.count {
             // A batch that got this far will likely fill up: size the id map once rather than rehash it at every
@@ -186,12 +223,6 @@ public struct DocumentBatch: Sendable, Identifiable {
         return (operations.count, encodedBytes)
     }
 
-    private func replaceablePosition(for event: DocumentEvent) -> Int? {
-        guard event.action == .write, let position = lastPositionByID[DocumentIDKey(event.id)],
-            operations[position].action == .write
-        else { return nil }
-        return position
-    }
 }
 
 extension DocumentBatch {

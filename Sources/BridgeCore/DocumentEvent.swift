@@ -112,6 +112,9 @@ public struct DocumentEvent: Sendable, Equatable {
     public var record: SourceRecord?
     /// What the routing scan found in the body that Kuzzle's bulk:import would mishandle (``ImportHazard``).
     public var importHazard: ImportHazard = .none
+    /// The external version the event is written with when its topic is fenced (`writer.fence`, fence.md §2): the
+    /// Kafka offset or a header's value, 0 to 2^53 − 1; `nil` when unfenced. Only `write` and `delete` carry one.
+    public var externalVersion: Int64? = nil
 
     // No explicit initializer: the synthesized memberwise one (internal: events are made by ``EventRouter``) lets
     // the optimizer build an event in place, where an explicit `init` made it copy and destroy every new event

@@ -25,6 +25,10 @@ public struct EventDecodingError: Error, Sendable, Equatable, CustomStringConver
         /// request for, or only keys it takes for action names) and no route that can is open to the event: a create
         /// or update, or any action under `writer.route: import` (``ImportHazard``).
         case importHazard = "import-hazard"
+        /// The topic is fenced (`writer.fence`) and the event cannot carry a valid external version: it is a `create`
+        /// or `update` (Elasticsearch accepts external versions on `index` and `delete` only), or its version header
+        /// is missing or not a decimal integer from 0 to 2^53 − 1.
+        case fence = "fence"
     }
 
     /// The record the problem was found in.

@@ -23,6 +23,9 @@ import JSONScan
 ///   bytes are rewritten; JSON member order carries no meaning). A body bulk:import cannot carry intact (a
 ///   `script`/`_script` key it refuses, or only action-name keys) is kept for bulk:mWrite when it is a write and
 ///   ``TopicRouting/mWriteAvailable``; otherwise the event is refused (``EventDecodingError/Kind/importHazard``).
+/// - **Fence** (``TopicRouting/fence``, `writer.fence`): a fenced event carries its external version (the offset, or
+///   a header's decimal value below 2^53); a fenced `create`/`update`, or a missing or invalid version header, is
+///   refused (``EventDecodingError/Kind/fence``).
 ///
 /// ## Cost
 /// The value is scanned once by a validating JSON skipper; the body is returned as a slice of the value (no copy, no
@@ -96,7 +99,8 @@ public struct EventRouter: Sendable {
             action: route.action,
             body: body,
             record: consume record,
-            importHazard: route.hazard
+            importHazard: route.hazard,
+            externalVersion: route.externalVersion
         )
     }
 
@@ -119,6 +123,8 @@ public struct EventRouter: Sendable {
         var hazard: ImportHazard = .none
         /// The members to move to the end of the body (``ImportHazard/firstKeyIsActionName``).
         var movedMembers: BodyScan.MemberMove?
+        /// The external version of a fenced event (``TopicRouting/fence``).
+        var externalVersion: Int64?
     }
 
     private func resolve(_ record: borrowing SourceRecord, routing: TopicRouting) throws(EventDecodingError) -> Route {
@@ -191,6 +197,9 @@ public struct EventRouter: Sendable {
             action: action,
             body: body
         )
+        if routing.fence.isEnabled {
+            route.externalVersion = try externalVersion(of: record, action: action, fence: routing.fence)
+        }
         if body != nil { try checkImportHazards(fields.bodyScan, of: &route, routing: routing) }
         return route
     }

@@ -21,18 +21,24 @@ public struct TopicRouting: Sendable, Equatable {
     /// mWrite; without it, such a write is refused at routing (``EventDecodingError/Kind/importHazard``).
     /// Default: `true`.
     public var mWriteAvailable: Bool
+    /// Where this topic's events take their external version from (`writer.fence`). Fenced events need bulk:import
+    /// (the configuration clears ``mWriteAvailable``); a `create` or `update` on a fenced topic, and a version that is
+    /// missing or invalid, are refused at routing. Default: ``ExternalVersionFence/disabled``.
+    public var fence: ExternalVersionFence = .disabled
 
     /// Creates the routing of one topic.
     public init(
         format: Format = .envelope,
         defaultIndex: String? = nil,
         defaultCollection: String? = nil,
-        mWriteAvailable: Bool = true
+        mWriteAvailable: Bool = true,
+        fence: ExternalVersionFence = .disabled
     ) {
         self.format = format
         self.defaultIndex = defaultIndex
         self.defaultCollection = defaultCollection
         self.mWriteAvailable = mWriteAvailable
+        self.fence = fence
     }
 }
 

@@ -58,6 +58,9 @@ public struct BatchWritePlan: Sendable {
     public private(set) var haltReason: String?
     /// What the attempts showed so far.
     public private(set) var history = WriteHistory()
+    /// Fenced lines answered 409 (a newer or equal version, or a live delete tombstone, is stored): done, not written
+    /// (`fenced_stale`, fence.md §2 rule 2).
+    public private(set) var fencedStale = 0
     /// Transient failures so far (each one a retry after backoff).
     public private(set) var retries = 0
 
@@ -201,6 +204,7 @@ public struct BatchWritePlan: Sendable {
                 switch policy.verdict(on: failure, route: route, action: event(at: position).action) {
                 case .done:
                     written[position] = true
+                    if failure.fenced && failure.status == 409 { fencedStale += 1 }
                 case .retry(let overload):
                     retryable.append(position)
                     summary.overloaded = summary.overloaded || overload

@@ -20,18 +20,30 @@ extension KuzzleClient {
 
     /// Creates the collection (and its index when missing), or updates its mappings: `PUT /{index}/{collection}`.
     ///
-    /// - Parameter mappings: The `mappings` object as JSON text (e.g. `{"dynamic":"false","properties":{…}}`),
-    ///   sent as is; `nil` sends an empty body object (Kuzzle's default mappings).
+    /// - Parameters:
+    ///   - mappings: The `mappings` object as JSON text (e.g. `{"dynamic":"false","properties":{…}}`), sent as is;
+    ///     `nil` sends none (Kuzzle's default mappings).
+    ///   - settings: The Elasticsearch index `settings` object as JSON text (e.g. `{"index":{"gc_deletes":"60s"}}`
+    ///     for a fenced collection), sent as is; `nil` sends none.
     /// - Throws: ``KuzzleError`` classified from the answer (e.g. fatal for an invalid name).
-    public func createCollection(index: String, collection: String, mappings: String? = nil) async throws(KuzzleError) {
+    public func createCollection(
+        index: String,
+        collection: String,
+        mappings: String? = nil,
+        settings: String? = nil
+    ) async throws(KuzzleError) {
         var body = ByteBuffer()
+        body.writeStaticString("{")
         if let mappings {
-            body.writeStaticString("{\"mappings\":")
+            body.writeStaticString("\"mappings\":")
             body.writeString(mappings)
-            body.writeStaticString("}")
-        } else {
-            body.writeStaticString("{}")
         }
+        if let settings {
+            if mappings != nil { body.writeStaticString(",") }
+            body.writeStaticString("\"settings\":")
+            body.writeString(settings)
+        }
+        body.writeStaticString("}")
         let answer = try await perform(.PUT, Self.pathSegment(index) + Self.pathSegment(collection), body: body)
         guard answer.status == 200 else { throw error(from: answer) }
         logger.info(

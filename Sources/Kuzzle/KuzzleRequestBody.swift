@@ -6,7 +6,8 @@ import NIOCore
 /// Shapes (kuzzle-api.md §4.1, §4.2):
 /// - bulk:mWrite: `{"documents":[{"_id":"<id>","body":<body>},…]}`
 /// - bulk:import: `{"bulkData":[{"<action>":{"_id":"<id>"}},<body>,…]}` where the body line is absent for delete
-///   and is `{"doc":<body>}` for update, whose action line carries `,"retry_on_conflict":<n>` when n > 0.
+///   and is `{"doc":<body>}` for update, whose action line carries `,"retry_on_conflict":<n>` when n > 0; a fenced
+///   `index` or `delete` action line carries `,"version":<n>,"version_type":"external"`.
 ///
 /// Size rule: for a batch of n ≥ 1 operations the body has exactly
 /// `fixedOverhead(route:) + Σ encodedSize(of: operation, route:)` bytes (each operation counts one separating comma,
@@ -30,23 +31,53 @@ public enum KuzzleRequestBody {
         return 21 + (count >= 100 ? 3 : count >= 10 ? 2 : 1)
     }
 
+    /// The bytes `,"version":<n>,"version_type":"external"` adds to a fenced action line (none for `nil`).
+    static func externalVersionBytes(_ version: Int64?) -> Int {
+        guard let version else { return 0 }
+        return 37 + decimalDigits(version)
+    }
+
+    /// The number of decimal digits of a non-negative number.
+    private static func decimalDigits(_ value: Int64) -> Int {
+        var digits = 1
+        var rest = value / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        return digits
+    }
+
     /// The larger of the bytes `operation` adds to a bulk:import body and, when it can go there (action `index`),
     /// to a bulk:mWrite body: what a batch accumulator must reserve before it knows the batch's route. Escapes the
-    /// id once. An update reserves room for the largest `retry_on_conflict`.
+    /// id once. An update reserves room for the largest `retry_on_conflict`; a fenced line counts its version.
     public static func largestEncodedSize(of operation: KuzzleBulkOperation) -> Int {
-        largestEncodedSize(id: operation.id, action: operation.action, bodyBytes: operation.body?.count)
+        largestEncodedSize(
+            id: operation.id,
+            action: operation.action,
+            bodyBytes: operation.body?.count,
+            externalVersion: operation.externalVersion
+        )
     }
 
     /// ``largestEncodedSize(of:)`` for an operation given by its parts (`bodyBytes` is `nil` without a body), so a
-    /// caller need not build the operation (and retain its id and body) just to size it.
-    public static func largestEncodedSize(id: String, action: KuzzleBulkAction, bodyBytes: Int?) -> Int {
+    /// caller need not build the operation (and retain its id and body) just to size it. `externalVersion` counts only
+    /// for `index` and `delete`, the lines that carry one.
+    public static func largestEncodedSize(
+        id: String,
+        action: KuzzleBulkAction,
+        bodyBytes: Int?,
+        externalVersion: Int64? = nil
+    ) -> Int {
         let idBytes = escapedLength(of: id)
         let importSize = encodedSize(
             action: action,
             bodyBytes: bodyBytes,
             route: .importBulk,
             escapedIDBytes: idBytes,
-            retryOnConflict: action == .update ? KuzzleBulkOperation.maximumRetryOnConflict : 0
+            retryOnConflict: action == .update ? KuzzleBulkOperation.maximumRetryOnConflict : 0,
+            externalVersion: action == .index || action == .delete
+                ? externalVersion.map { min(max(0, $0), KuzzleBulkOperation.maximumExternalVersion) } : nil
         )
         guard action == .index else { return importSize }
         return max(
@@ -65,7 +96,8 @@ public enum KuzzleRequestBody {
             bodyBytes: operation.body?.count,
             route: route,
             escapedIDBytes: idBytes,
-            retryOnConflict: operation.retryOnConflict
+            retryOnConflict: operation.retryOnConflict,
+            externalVersion: operation.externalVersion
         )
     }
 
@@ -74,7 +106,8 @@ public enum KuzzleRequestBody {
         bodyBytes: Int?,
         route: KuzzleBulkRoute,
         escapedIDBytes idBytes: Int,
-        retryOnConflict: Int = 0
+        retryOnConflict: Int = 0,
+        externalVersion: Int64? = nil
     ) -> Int {
         let bodyBytes = bodyBytes ?? 4  // a missing body is written as null
         switch route {
@@ -83,7 +116,8 @@ public enum KuzzleRequestBody {
             return 1 + 8 + idBytes + 9 + bodyBytes + 1
         case .importBulk:
             // ,{"<action>":{"_id":"<id>"}}  then  ,<body>  or  ,{"doc":<body>}
-            let actionLine = 1 + 2 + action.rawValue.utf8.count + 10 + idBytes + 3
+            let actionLine =
+                1 + 2 + action.rawValue.utf8.count + 10 + idBytes + 3 + externalVersionBytes(externalVersion)
             switch action {
             case .delete: return actionLine
             case .update: return actionLine + retryOnConflictBytes(retryOnConflict) + 8 + bodyBytes + 1
@@ -176,6 +210,10 @@ public enum KuzzleRequestBody {
                 buffer.writeStaticString("\",\"retry_on_conflict\":")
                 buffer.writeString(String(operation.retryOnConflict))
                 buffer.writeStaticString("}}")
+            } else if let version = operation.externalVersion {
+                buffer.writeStaticString("\",\"version\":")
+                writeDecimal(version, into: &buffer)
+                buffer.writeStaticString(",\"version_type\":\"external\"}}")
             } else {
                 buffer.writeStaticString("\"}}")
             }
@@ -241,6 +279,19 @@ public enum KuzzleRequestBody {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09, 0x08, 0x0C: 2
         case 0x00..<0x20: 6
         default: 1
+        }
+    }
+
+    /// Appends a non-negative number in decimal without allocating.
+    private static func writeDecimal(_ value: Int64, into buffer: inout ByteBuffer) {
+        let value = max(0, value)
+        var divisor: Int64 = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            buffer.writeInteger(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
         }
     }
 

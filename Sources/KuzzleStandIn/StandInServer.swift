@@ -99,6 +99,23 @@ public final class StandInServer: Sendable {
         state.store.withLock { $0.documents(index: index, collection: collection) }
     }
 
+    /// Starts recording (or restarts with an empty record) the id of every document stored or deleted, in write
+    /// order, like `POST /_standin/write-log`.
+    public func recordWrites() {
+        state.store.withLock { $0.writeLog = [] }
+    }
+
+    /// The ids stored or deleted since ``recordWrites()``, in write order (empty when not recording).
+    public var recordedWrites: [String] {
+        state.store.withLock { ($0.writeLog ?? []).map(\.id) }
+    }
+
+    /// How long a versioned delete's tombstone lives in the collection (its `index.gc_deletes`: Elasticsearch's 60 s
+    /// unless collection:create's settings or the control route set it).
+    public func gcDeletes(index: String, collection: String) -> Duration {
+        .milliseconds(state.store.withLock { $0.tombstones.lifetime(index: index, collection: collection) })
+    }
+
     /// Back to the configured start: pre-created collections only, no documents, tokens, faults or counts.
     public func reset() {
         state.reset()

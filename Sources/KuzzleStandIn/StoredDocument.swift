@@ -27,6 +27,9 @@ public struct StandInCounters: Sendable, Hashable {
     public var firstWriteAt: Int64?
     /// See ``firstWriteAt``.
     public var lastWriteAt: Int64?
+    /// bulk:import lines with an external version refused with 409 `version_conflict_engine_exception` (a newer or
+    /// equal version, or a live tombstone, was stored).
+    public var versionConflicts: Int = 0
 
     /// Creates empty counters.
     public init() {}

@@ -26,6 +26,12 @@ public struct DaemonConfiguration: Sendable {
     public var statsInterval = "2s"
     /// `dead_letter.properties` entries (librdkafka producer keys and values), e.g. another `bootstrap.servers`.
     public var deadLetterProperties: [String: String] = [:]
+    /// `writer.fence` (`none`, `offset`, `header:<name>`), left out when `nil`.
+    public var fence: String?
+    /// `writer.fence_gc_deletes`, left out when `nil`.
+    public var fenceGCDeletes: String?
+    /// `kuzzle.create_missing_collections`.
+    public var createMissingCollections = false
     /// More lines of the `kafka:` section (indented two spaces), e.g. `kafka.security`/`tls`/`sasl`.
     public var extraKafkaLines: [String] = []
 
@@ -54,12 +60,17 @@ public struct DaemonConfiguration: Sendable {
             "kuzzle:",
             "  url: \(kuzzleURL)",
             "  request_timeout: 10s",
+            "  create_missing_collections: \(createMissingCollections)",
             "batching:",
             "  max_documents: \(maxDocuments)",
             "  max_wait: \(maxWait)",
             "writer:",
             "  route: \(route)",
             "  concurrency: \(concurrency)",
+        ]
+        if let fence { lines.append("  fence: \(fence)") }
+        if let fenceGCDeletes { lines.append("  fence_gc_deletes: \(fenceGCDeletes)") }
+        lines += [
             "retry:",
             "  initial_backoff: 50ms",
             "  max_backoff: \(maxBackoff)",

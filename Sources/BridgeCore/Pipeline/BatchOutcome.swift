@@ -42,6 +42,8 @@ public struct BatchOutcome: Sendable {
     public var retries: Int
     /// Requests answered with an overload signal.
     public var overloads: Int
+    /// Fenced lines answered 409 (a newer version is stored): done, among ``writtenPositions`` (`fenced_stale`).
+    public var fencedStale: Int
 
     /// Creates an outcome.
     public init(
@@ -54,7 +56,8 @@ public struct BatchOutcome: Sendable {
         abandoned: Bool = false,
         requests: Int = 1,
         retries: Int = 0,
-        overloads: Int = 0
+        overloads: Int = 0,
+        fencedStale: Int = 0
     ) {
         self.batchID = batchID
         self.refusals = refusals
@@ -66,6 +69,7 @@ public struct BatchOutcome: Sendable {
         self.requests = requests
         self.retries = retries
         self.overloads = overloads
+        self.fencedStale = fencedStale
     }
 
     /// Whether every operation was settled (written, refused or halted).

@@ -12,6 +12,7 @@ extension PipelineCore {
         guard phase != .finished, let batch = scheduler.inFlightBatch(outcome.batchID) else { return }
         counters.requests += outcome.requests
         counters.overloads += outcome.overloads
+        counters.fencedStale += outcome.fencedStale
         counters.inFlightDocuments -= batch.documentCount
         counters.written += outcome.writtenPositions.count
         if outcome.abandoned {

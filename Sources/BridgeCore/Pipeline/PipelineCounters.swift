@@ -15,6 +15,9 @@ public struct PipelineCounters: Sendable, Equatable {
     public var requests = 0
     /// Kuzzle requests answered with an overload signal.
     public var overloads = 0
+    /// Fenced lines Kuzzle answered 409 because a newer version was stored (`writer.fence`): done, never written or
+    /// dead-lettered; also counted in ``written``.
+    public var fencedStale = 0
     /// Documents in batches sent and not yet settled.
     public var inFlightDocuments = 0
     /// Documents dropped unsent because their partitions were revoked or lost (their new owner re-reads them).

@@ -27,6 +27,8 @@ extension BridgeConfiguration {
             ("writer.concurrency", "\(writer.concurrency)"),
             ("writer.max_concurrency", "\(writer.maximumConcurrency)"),
             ("writer.retry_on_conflict", "\(writer.retryOnConflict)"),
+            ("writer.fence", "\(writer.fence)"),
+            ("writer.fence_gc_deletes", ConfigurationUnits.format(writer.fenceGCDeletes)),
             ("retry.initial_backoff", ConfigurationUnits.format(retry.initialDelay)),
             ("retry.max_backoff", ConfigurationUnits.format(retry.maximumDelay)),
             ("retry.multiplier", "\(retry.multiplier)"),

@@ -19,6 +19,8 @@ extension BridgeConfiguration {
         let kuzzle = try Self.kuzzleSettings(file.kuzzle, sources: sources)
         let batching = try Self.batchLimits(file.batching, maximumRequestSize: kuzzle.maximumRequestSize)
         let writer = try Self.writerSettings(file.writer)
+        let routing = try Self.topicRoutings(file.routing, consumedTopics: kafka.topics)
+        try Self.checkOffsetFence(writer, routings: routing)
         self.init(
             kafka: kafka,
             kuzzle: kuzzle,
@@ -37,7 +39,7 @@ extension BridgeConfiguration {
                 )
             ),
             health: try Self.healthSettings(file.health),
-            routing: try Self.topicRoutings(file.routing, consumedTopics: kafka.topics)
+            routing: routing
         )
     }
 

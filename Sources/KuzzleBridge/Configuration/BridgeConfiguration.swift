@@ -65,10 +65,12 @@ public struct BridgeConfiguration: Sendable, Equatable {
     public static let `default` = BridgeConfiguration(kafka: KafkaSettings(topics: [defaultTopic]))
 
     /// The routing of `topic`: its configured entry, or the default envelope routing, with
-    /// ``TopicRouting/mWriteAvailable`` following `writer.route`.
+    /// ``TopicRouting/mWriteAvailable`` following `writer.route` and `writer.fence` (a fence needs bulk:import), and
+    /// ``TopicRouting/fence`` following `writer.fence`.
     public func routing(forTopic topic: String) -> TopicRouting {
         var topicRouting = routing[topic] ?? TopicRouting()
-        topicRouting.mWriteAvailable = writer.route != .import
+        topicRouting.mWriteAvailable = writer.route != .import && !writer.fence.isEnabled
+        topicRouting.fence = writer.fence
         return topicRouting
     }
 }

@@ -114,9 +114,12 @@ struct ConfigurationFile: Decodable, Equatable {
         var concurrency: String?
         var maxConcurrency: String?
         var retryOnConflict: String?
+        var fence: String?
+        var fenceGcDeletes: String?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case route, concurrency, maxConcurrency = "max_concurrency", retryOnConflict = "retry_on_conflict"
+            case fence, fenceGcDeletes = "fence_gc_deletes"
         }
     }
 

@@ -46,6 +46,16 @@ public struct WriterSettings: Sendable, Equatable {
     /// ``maximumRetryOnConflict``. An update still refused with 409 after that is retried by the bridge. Default: 3.
     public var retryOnConflict: Int
 
+    /// Where fenced events take their external version from (`writer.fence`: `none`, `offset` or `header:<name>`),
+    /// fence.md §2. A fence sends every collection through bulk:import, writes as `index` and deletes as `delete`
+    /// lines carrying `"version":N,"version_type":"external"`; a 409 on such a line is done and counted
+    /// (`fenced_stale`). Default: ``ExternalVersionFence/disabled`` (`none`).
+    public var fence: ExternalVersionFence = .disabled
+    /// The `index.gc_deletes` sent when the bridge creates a missing collection while ``fence`` is on
+    /// (`writer.fence_gc_deletes`): how long Elasticsearch remembers a versioned delete (after that, an older write
+    /// of the same id is accepted again). Default: 60 s, Elasticsearch's own default.
+    public var fenceGCDeletes: Duration = .seconds(60)
+
     /// The default ``retryOnConflict``.
     public static let defaultRetryOnConflict = 3
     /// The largest ``retryOnConflict`` accepted.
@@ -62,6 +72,17 @@ public struct WriterSettings: Sendable, Equatable {
         self.concurrency = concurrency
         self.maximumConcurrency = maximumConcurrency
         self.retryOnConflict = retryOnConflict
+    }
+
+    /// The `settings` object sent with collection:create for a fenced collection (`{"index":{"gc_deletes":"60s"}}`),
+    /// or `nil` without a fence.
+    public var fencedCollectionSettings: String? {
+        guard fence.isEnabled else { return nil }
+        let milliseconds = fenceGCDeletes / .milliseconds(1)
+        let value =
+            milliseconds.truncatingRemainder(dividingBy: 1000) == 0
+            ? "\(Int64(milliseconds / 1000))s" : "\(Int64(milliseconds.rounded()))ms"
+        return "{\"index\":{\"gc_deletes\":\"\(value)\"}}"
     }
 
     /// The adaptive limit's parameters: from 1 to ``maximumConcurrency``, starting at 4 (a load any Kuzzle that suits

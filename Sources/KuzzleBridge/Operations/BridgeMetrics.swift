@@ -27,6 +27,7 @@ public final class BridgeMetrics: Sendable {
         ("kuzzle_bridge_dead_lettered_total", \.deadLettered), ("kuzzle_bridge_halted_total", \.halted),
         ("kuzzle_bridge_retries_total", \.retries), ("kuzzle_bridge_kuzzle_requests_total", \.requests),
         ("kuzzle_bridge_kuzzle_overloads_total", \.overloads),
+        ("kuzzle_bridge_fenced_stale_total", \.fencedStale),
     ]
 
     /// The gauge names, each followed by how a snapshot gives its value (`nil`: unchanged, e.g. latency between stats lines).

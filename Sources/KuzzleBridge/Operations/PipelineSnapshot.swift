@@ -17,6 +17,8 @@ public struct PipelineSnapshot: Sendable, Equatable {
     public var requests: Int
     /// Kuzzle requests answered with an overload signal (429, 503, 504, a timeout) since start.
     public var overloads: Int
+    /// Fenced lines Kuzzle answered 409 because a newer version was stored (`writer.fence`), done without a write.
+    public var fencedStale: Int = 0
     /// Documents in batches sent and not yet settled.
     public var inFlightDocuments: Int
     /// Batches being written (or waiting to retry).

@@ -46,6 +46,9 @@ struct BatchWriteReport: Sendable {
     /// Requests whose answer signalled overload (429, 503, 504, a timeout, or a per-document 429 or 503), counted
     /// once per request. Each was also reported to the adaptive limit as it happened (``BatchWriter/observeRequest``).
     var overloads = 0
+    /// Fenced lines Kuzzle answered 409 (a newer or equal version is stored): done, not written (`fenced_stale`,
+    /// fence.md §2 rule 2).
+    var fencedStale = 0
 
     /// Whether every operation was settled (written, rejected or halted).
     var isFinished: Bool { unfinishedPositions.isEmpty }
@@ -80,7 +83,8 @@ extension BatchWriteReport {
             abandoned: abandoned,
             requests: requests,
             retries: retries,
-            overloads: overloads
+            overloads: overloads,
+            fencedStale: fencedStale
         )
     }
 }

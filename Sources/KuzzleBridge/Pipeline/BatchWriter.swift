@@ -27,6 +27,9 @@ struct BatchWriter: Sendable {
     let logger: Logger
     /// `retry_on_conflict` sent on bulk:import update lines (`writer.retry_on_conflict`).
     var retryOnConflict = WriterSettings.defaultRetryOnConflict
+    /// The `settings` sent when the writer creates a missing collection (`index.gc_deletes` for a fenced collection,
+    /// ``WriterSettings/fencedCollectionSettings``); `nil` sends none.
+    var collectionSettings: String? = nil
     /// Called with each request's outcome as soon as it is known (a success's round trip, or an overload signal),
     /// for the adaptive concurrency limit; `nil` with a fixed `writer.concurrency`. Other failures are not reported:
     /// they say nothing about Kuzzle's load.
@@ -84,7 +87,7 @@ struct BatchWriter: Sendable {
                 do {
                     let result = try await send(operations, route: kuzzleRoute, target: batch.target)
                     roundTrip = ContinuousClock.now - started
-                    outcome = .answered(result.outcomes.map(Self.itemOutcome))
+                    outcome = .answered(Self.itemOutcomes(result.outcomes, of: operations))
                 } catch {
                     outcome = .failed(Self.requestFailure(error))
                 }
@@ -108,6 +111,7 @@ struct BatchWriter: Sendable {
         report.writtenPositions = plan.writtenPositions
         report.writtenSources = plan.writtenSources
         report.haltReason = plan.haltReason
+        report.fencedStale = plan.fencedStale
         report.rejections = plan.rejections.map {
             .init(
                 position: $0.position,
@@ -125,7 +129,9 @@ struct BatchWriter: Sendable {
         switch route {
         case .import: return .importBulk
         case .mWrite: return .mWrite
-        case .auto: return batch.isCreateOrReplaceOnly ? .mWrite : .importBulk
+        case .auto:
+            // A fenced batch (its lines carry external versions) needs bulk:import: mWrite cannot carry versions.
+            return batch.isCreateOrReplaceOnly && batch.operations.first?.externalVersion == nil ? .mWrite : .importBulk
         }
     }
 
@@ -171,7 +177,11 @@ struct BatchWriter: Sendable {
 
     private func createTarget(_ target: DocumentTarget) async -> Bool {
         do {
-            try await client.createCollection(index: target.index, collection: target.collection)
+            try await client.createCollection(
+                index: target.index,
+                collection: target.collection,
+                settings: collectionSettings
+            )
             logger.notice(
                 "Created missing Kuzzle collection",
                 metadata: [LogKeys.kuzzleIndex: "\(target.index)", LogKeys.kuzzleCollection: "\(target.collection)"]
@@ -189,8 +199,19 @@ struct BatchWriter: Sendable {
 
     // MARK: - Mapping onto the policy's types
 
+    /// The documents' outcomes as the policy reads them, by position; a line that carried an external version is
+    /// marked fenced (a 409 on it means a newer version is stored: done, counted `fenced_stale`).
+    static func itemOutcomes(
+        _ outcomes: [KuzzleDocumentOutcome],
+        of operations: [KuzzleBulkOperation]
+    ) -> [WriteItemOutcome] {
+        outcomes.indices.map { index in
+            itemOutcome(outcomes[index], fenced: index < operations.count && operations[index].isFenced)
+        }
+    }
+
     /// A document's outcome as the policy reads it.
-    static func itemOutcome(_ outcome: KuzzleDocumentOutcome) -> WriteItemOutcome {
+    static func itemOutcome(_ outcome: KuzzleDocumentOutcome, fenced: Bool = false) -> WriteItemOutcome {
         switch outcome {
         case .written:
             return .written
@@ -200,6 +221,7 @@ struct BatchWriter: Sendable {
                     status: failure.status,
                     errorType: failure.errorType,
                     reason: failure.reason,
+                    fenced: fenced,
                     notSent: failure.notSent
                 )
             )
@@ -229,7 +251,8 @@ struct BatchWriter: Sendable {
             id: event.id,
             action: action,
             body: event.body,
-            retryOnConflict: action == .update ? retryOnConflict : 0
+            retryOnConflict: action == .update ? retryOnConflict : 0,
+            externalVersion: event.externalVersion
         )
     }
 

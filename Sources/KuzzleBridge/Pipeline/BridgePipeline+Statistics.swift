@@ -25,6 +25,7 @@ extension BridgePipeline {
             "partitions": "\(perPartition.joined(separator: ";"))",
         ]
         if counters.droppedByLease > 0 { metadata["dropped_by_lease"] = "\(counters.droppedByLease)" }
+        if configuration.writer.fence.isEnabled { metadata["fenced_stale"] = "\(counters.fencedStale)" }
         if let p50 = interval.p50 { metadata["kuzzle.p50_ms"] = "\(Int(p50.milliseconds.rounded()))" }
         if let p99 = interval.p99 { metadata["kuzzle.p99_ms"] = "\(Int(p99.milliseconds.rounded()))" }
         logger.info("stats", metadata: metadata)
@@ -49,7 +50,7 @@ extension BridgePipeline {
     func snapshot(now: ContinuousClock.Instant) -> PipelineSnapshot {
         let counters = core.counters
         statistics.committed = counters.committed
-        return PipelineSnapshot(
+        var snapshot = PipelineSnapshot(
             takenAt: now,
             consumed: counters.consumed,
             written: counters.written,
@@ -71,5 +72,7 @@ extension BridgePipeline {
             committed: Dictionary(uniqueKeysWithValues: counters.committed.map { ($0.key.description, $0.value) }),
             isStopping: core.isStopping
         )
+        snapshot.fencedStale = counters.fencedStale
+        return snapshot
     }
 }

@@ -70,7 +70,8 @@ actor BridgePipeline {
             KuzzleRequestBody.largestEncodedSize(
                 id: event.id,
                 action: BatchWriter.bulkAction(for: event.action),
-                bodyBytes: event.body?.count
+                bodyBytes: event.body?.count,
+                externalVersion: event.externalVersion
             )
         }
         let lease = SharedSendLease(SendLease(gap: parameters.leaseGap))

@@ -38,7 +38,8 @@ struct BridgeService: Service {
             hasDeadLetterTopic: deadLetters != nil,
             options: KuzzleWriteOptions(refresh: configuration.kuzzle.refresh == .waitFor ? .waitFor : nil),
             logger: logger,
-            retryOnConflict: configuration.writer.retryOnConflict
+            retryOnConflict: configuration.writer.retryOnConflict,
+            collectionSettings: configuration.writer.fencedCollectionSettings
         )
         let pipeline = BridgePipeline(
             consumer: consumer,

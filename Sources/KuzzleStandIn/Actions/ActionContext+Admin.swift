@@ -16,7 +16,8 @@ extension ActionContext {
         .success(JSONFragment.bool(state.store.withLock { $0.indexExists(index) }).buffer)
     }
 
-    /// collection:create → `{"acknowledged":true}`; creates the index too; an existing collection is kept.
+    /// collection:create → `{"acknowledged":true}`; creates the index too; an existing collection is kept. Of the
+    /// body's `settings`, only `index.gc_deletes` is honoured (how long versioned deletes' tombstones live).
     func createCollection() -> ActionResult {
         if let failure = Self.nameFailure(index, isIndex: true) ?? Self.nameFailure(collection, isIndex: false) {
             return .failure(failure)
@@ -33,7 +34,11 @@ extension ActionContext {
                 )
             )
         }
-        state.store.withLock { $0.createCollection(index: index, collection: collection) }
+        let gcDeletes = body?["settings"].flatMap { Self.gcDeletesMilliseconds($0) }
+        state.store.withLock { store in
+            store.createCollection(index: index, collection: collection)
+            if let gcDeletes { store.tombstones.setLifetime(gcDeletes, index: index, collection: collection) }
+        }
         return .success(JSONFragment.object([("acknowledged", .bool(true))]).buffer)
     }
 
@@ -51,5 +56,16 @@ extension ActionContext {
             !name.isEmpty && name.utf8.count <= 126 && name != "_all" && name == name.lowercased()
             && !name.contains(where: forbidden.contains)
         return valid ? nil : ActionFailure(.invalidName(name, isIndex: isIndex))
+    }
+}
+
+extension ActionContext {
+    /// `gc_deletes` from Elasticsearch index settings, in milliseconds: `{"index":{"gc_deletes":"2s"}}`,
+    /// `{"index.gc_deletes":"2s"}` or `{"gc_deletes":"2s"}` (a time value, or a number of milliseconds).
+    static func gcDeletesMilliseconds(_ settings: RawJSON) -> Int64? {
+        guard let value = settings["index"]?["gc_deletes"] ?? settings["index.gc_deletes"] ?? settings["gc_deletes"]
+        else { return nil }
+        if let text = value.stringValue { return VersionTombstones.milliseconds(parsing: text) }
+        return value.doubleValue.flatMap { $0 >= 0 ? Int64($0) : nil }
     }
 }

@@ -73,8 +73,9 @@ extension ActionContext {
             outcomes.append(.pending(operation))
         }
         let kuid = caller.kuid
-        let written = state.store.withLock { store in
+        let (written, versionConflicts) = state.store.withLock { store in
             var written = 0
+            var versionConflicts = 0
             for position in outcomes.indices {
                 guard case .pending(let operation) = outcomes[position] else { continue }
                 let outcome = Self.apply(
@@ -86,11 +87,13 @@ extension ActionContext {
                     now: now
                 )
                 if case .success = outcome { written += 1 }
+                if operation.externalVersion != nil, case .failure(_, _, 409, _, _) = outcome { versionConflicts += 1 }
                 outcomes[position] = outcome
             }
-            return written
+            return (written, versionConflicts)
         }
         state.countWritten(written)
+        if versionConflicts > 0 { state.counters.withLock { $0.versionConflicts += versionConflicts } }
 
         var errors = ByteBuffer()
         var successes = ByteBuffer()
@@ -147,19 +150,12 @@ extension ActionContext {
             let metadata = first.value
             var operation = ImportOperation(verb: verb)
             if let id = metadata["_id"], !id.isFalsy { operation.id = id.stringValue ?? id.text }
-            let versionType = metadata["version_type"]?.stringValue ?? "internal"
-            if versionType != "internal", let version = metadata["version"]?.doubleValue {
-                if verb == .create || verb == .update {
-                    return .failure(
-                        ActionFailure(
-                            .unexpectedBadRequest(
-                                "Validation Failed: 1: \(verb == .create ? "create operations only support internal versioning. use index instead" : "illegal version value [\(Int(version))] for version type [\(versionType.uppercased())]");"
-                            )
-                        )
-                    )
-                }
-                operation.externalVersion = Int(version)
-                operation.allowsEqualVersion = versionType == "external_gte"
+            switch Self.externalVersion(metadata, verb: verb) {
+            case .success(let version):
+                operation.externalVersion = version?.version
+                operation.allowsEqualVersion = version?.allowsEqual ?? false
+            case .failure(let failure):
+                return .failure(failure)
             }
             if verb == .update, let retries = metadata["retry_on_conflict"]?.doubleValue {
                 operation.retryOnConflict = max(0, Int(retries))
@@ -194,5 +190,32 @@ extension ActionContext {
             operations.append(operation)
         }
         return .success(operations)
+    }
+}
+
+extension ActionContext {
+    /// The external version of an action line (`version` with `version_type` `external`, `external_gt` or
+    /// `external_gte`), as Elasticsearch validates it: a `create` with an external version, an `update` with any
+    /// non-internal version type, an unknown version type, or a missing or negative version fail the whole bulk with
+    /// 400 (`services.storage.unexpected_bad_request`).
+    static func externalVersion(
+        _ metadata: RawJSON,
+        verb: ImportOperation.Verb
+    ) -> Result<(version: Int, allowsEqual: Bool)?, ActionFailure> {
+        let versionType = metadata["version_type"]?.stringValue ?? "internal"
+        guard versionType != "internal" else { return .success(nil) }
+        func refused(_ reason: String) -> Result<(version: Int, allowsEqual: Bool)?, ActionFailure> {
+            .failure(ActionFailure(.unexpectedBadRequest("Validation Failed: 1: \(reason);")))
+        }
+        guard ["external", "external_gt", "external_gte"].contains(versionType) else {
+            return refused("No version type match [\(versionType)]")
+        }
+        let version = metadata["version"]?.doubleValue
+        if verb == .create { return refused("create operations only support internal versioning. use index instead") }
+        guard let version, version >= 0, version == version.rounded(), verb != .update else {
+            let shown = metadata["version"]?.doubleValue.map { String(Int($0)) } ?? "-3"
+            return refused("illegal version value [\(shown)] for version type [\(versionType.uppercased())]")
+        }
+        return .success((Int(version), versionType == "external_gte"))
     }
 }

@@ -69,6 +69,17 @@ extension ActionContext {
                 return .failure(operation, status: 400, error: nil, source: nil)
             }
             let id = operation.id ?? generateID()
+            if operation.externalVersion != nil,
+                let current = store.currentVersion(
+                    index: index,
+                    collection: collection,
+                    id: id,
+                    now: StandInState.now()
+                ),
+                let conflict = versionConflict(operation, id: id, current: current)
+            {
+                return .failure(operation, status: 409, error: conflict, source: payload)
+            }
             if let existing {
                 if operation.verb == .create {
                     return .failure(
@@ -80,9 +91,6 @@ extension ActionContext {
                         ),
                         source: payload
                     )
-                }
-                if let conflict = versionConflict(operation, id: id, current: existing.version) {
-                    return .failure(operation, status: 409, error: conflict, source: payload)
                 }
             }
             let info = JSONFragment.object([
@@ -136,11 +144,30 @@ extension ActionContext {
             )
         case .delete:
             let id = operation.id ?? ""
-            guard let existing else { return .failure(operation, status: 404, error: nil, source: nil) }
-            if let conflict = versionConflict(operation, id: id, current: existing.version) {
+            guard let version = operation.externalVersion else {
+                guard let existing else { return .failure(operation, status: 404, error: nil, source: nil) }
+                // An internal delete bumps the version; its tombstone carries it, so a re-creation continues from it.
+                _ = store.delete(index: index, collection: collection, id: id)
+                store.tombstones.record(
+                    index: index,
+                    collection: collection,
+                    id: id,
+                    version: existing.version + 1,
+                    now: StandInState.now()
+                )
+                return .success(verb: "delete", id: id, status: 200)
+            }
+            // A versioned delete compares with the document or a live tombstone, and leaves a tombstone with its
+            // version even when the document is missing (answered 404).
+            let now = StandInState.now()
+            if let current = store.currentVersion(index: index, collection: collection, id: id, now: now),
+                let conflict = versionConflict(operation, id: id, current: current)
+            {
                 return .failure(operation, status: 409, error: conflict, source: nil)
             }
-            _ = store.delete(index: index, collection: collection, id: id)
+            if existing != nil { _ = store.delete(index: index, collection: collection, id: id) }
+            store.tombstones.record(index: index, collection: collection, id: id, version: version, now: now)
+            guard existing != nil else { return .failure(operation, status: 404, error: nil, source: nil) }
             return .success(verb: "delete", id: id, status: 200)
         }
     }

@@ -3,7 +3,8 @@ import Synchronization
 
 /// The stand-in's own HTTP control surface under `/_standin/…` (Kuzzle has nothing like it):
 /// `GET /_standin/dump/{i}/{c}`, `GET /_standin/counters`, `POST /_standin/faults` (body below),
-/// `POST /_standin/faults/clear`, `POST /_standin/reset`, `PUT /_standin/collections/{i}/{c}`,
+/// `POST /_standin/faults/clear`, `POST /_standin/reset`, `PUT /_standin/collections/{i}/{c}` (optional body
+/// `{"gc_deletes":"2s"}`: how long versioned deletes' tombstones live in that collection, default 60 s),
 /// `POST /_standin/write-log` (start recording, or restart with an empty log, the write time of every document id) and
 /// `GET /_standin/write-log` (the log as text, one `id epochMilliseconds` line per write, in write order).
 /// `"hang":true` holds every API request unanswered until `"hang":false` (a Kuzzle that stopped answering).
@@ -33,6 +34,7 @@ struct ControlRoutes: Sendable {
                     ("documentsWritten", .int(counters.documentsWritten)),
                     ("firstWriteAt", counters.firstWriteAt.map { .int(Int($0)) } ?? .null),
                     ("lastWriteAt", counters.lastWriteAt.map { .int(Int($0)) } ?? .null),
+                    ("versionConflicts", .int(counters.versionConflicts)),
                 ])
             )
         case ("POST", ["write-log"]):
@@ -58,7 +60,11 @@ struct ControlRoutes: Sendable {
             state.reset()
             return reply(.object([("acknowledged", .bool(true))]))
         case ("PUT", let rest) where rest.count == 3 && rest[0] == "collections":
-            state.store.withLock { $0.createCollection(index: rest[1], collection: rest[2]) }
+            let gcDeletes = (try? RawJSON.parse(request.body)).flatMap { ActionContext.gcDeletesMilliseconds($0) }
+            state.store.withLock { store in
+                store.createCollection(index: rest[1], collection: rest[2])
+                if let gcDeletes { store.tombstones.setLifetime(gcDeletes, index: rest[1], collection: rest[2]) }
+            }
             return reply(.object([("acknowledged", .bool(true))]))
         default:
             return reply(.object([("error", .string("unknown stand-in control route \(request.path)"))]), status: 404)

@@ -5,6 +5,8 @@ struct DocumentStore: Sendable {
     /// When recording (control surface only): every stored or deleted id with the epoch milliseconds of the write,
     /// in write order, for latency measurements.
     var writeLog: [(id: String, at: Int64)]?
+    /// Versioned deletes' tombstones and each collection's `index.gc_deletes`.
+    var tombstones = VersionTombstones()
 
     /// Why a target is unusable: the 412 Kuzzle's index cache would give.
     func checkTarget(index: String, collection: String) -> KuzzleErrorReply? {
@@ -54,8 +56,15 @@ struct DocumentStore: Sendable {
         externalVersion: Int? = nil
     ) -> (version: Int, created: Bool) {
         let previous = indexes[index]?[collection]?[id]
-        let version = externalVersion ?? ((previous?.version ?? 0) + 1)
+        // An internal write over a live tombstone continues from the tombstone's version, as Elasticsearch does.
+        let tombstone =
+            previous == nil && !tombstones.isEmpty
+            ? tombstones.version(index: index, collection: collection, id: id, now: StandInState.now()) : nil
+        let version = externalVersion ?? ((previous?.version ?? tombstone ?? 0) + 1)
         indexes[index]?[collection]?[id] = StoredDocument(body: body, version: version)
+        if tombstone != nil || externalVersion != nil {
+            tombstones.remove(index: index, collection: collection, id: id)
+        }
         writeLog?.append((id, StandInState.now()))
         return (version, previous == nil)
     }
@@ -67,9 +76,17 @@ struct DocumentStore: Sendable {
         return version
     }
 
+    /// The version Elasticsearch compares an external version with: the document's, or a live tombstone's (a
+    /// versioned delete younger than the collection's `index.gc_deletes`); `nil` when neither exists.
+    func currentVersion(index: String, collection: String, id: String, now: Int64) -> Int? {
+        if let document = indexes[index]?[collection]?[id] { return document.version }
+        return tombstones.version(index: index, collection: collection, id: id, now: now)
+    }
+
     /// Drops every index.
     mutating func removeAll() {
         indexes = [:]
         writeLog = nil
+        tombstones = VersionTombstones()
     }
 }
