@@ -78,8 +78,8 @@ extension BridgePipeline {
                     "dead_letters.pending": "\(letters)",
                 ]
             )
-        case .finalCommit(let offsets):
-            logger.notice("Final offsets committed", metadata: ["kafka.commits": "\(Self.describe(offsets))"])
+        case .finalCommit:
+            break  // logged once the broker answered (``commitFinal()``)
         case .concurrencyChanged(let adjustment):
             logConcurrency(adjustment)
         case .leaseSuspended(let gap):

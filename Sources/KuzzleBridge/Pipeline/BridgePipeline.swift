@@ -150,6 +150,7 @@ actor BridgePipeline {
                 Dictionary(uniqueKeysWithValues: offsets.map { ($0.key.kafka, $0.value) }),
                 timeout: BridgeDaemon.finalCommitTimeout
             )
+            logger.notice("Final offsets committed", metadata: ["kafka.commits": "\(Self.describe(offsets))"])
         } catch {
             logger.error("Final offset commit failed; what it held is re-read after a restart", error: error)
         }
