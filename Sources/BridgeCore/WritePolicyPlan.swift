@@ -122,11 +122,16 @@ public struct BatchWritePlan: Sendable {
     /// The sources of the events known written, each with the earlier versions it replaced in the batch: what a
     /// cancelled write may complete. (A finished write completes every source but the refused events.)
     public var writtenSources: [EventSource] {
+        // The superseded versions grouped by position once (looking them up per position was quadratic).
+        var superseded: [Int: [EventSource]] = [:]
+        for entry in batch.supersededEvents { superseded[entry.position, default: []].append(entry.event.source) }
         var sources: [EventSource] = []
+        sources.reserveCapacity(written.count)
         for position in written.indices where written[position] {
-            let versions = batch.versions(at: position)
+            var versions = superseded[position] ?? []
+            versions.append(batch.operations[position].source)
             let depth = fallbacks[position]?.depth ?? 0
-            for version in versions[..<(versions.count - depth)] { sources.append(version.source) }
+            sources.append(contentsOf: versions[..<(versions.count - depth)])
         }
         return sources
     }

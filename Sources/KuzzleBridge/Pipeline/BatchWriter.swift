@@ -109,7 +109,9 @@ struct BatchWriter: Sendable {
             }
         }
         report.writtenPositions = plan.writtenPositions
-        report.writtenSources = plan.writtenSources
+        // Only a batch that did not finish completes by its written sources (a finished one completes every source
+        // but the refused events): not computed for the others, it cost a pass over every version of the batch.
+        if !report.unfinishedPositions.isEmpty { report.writtenSources = plan.writtenSources }
         report.haltReason = plan.haltReason
         report.fencedStale = plan.fencedStale
         report.rejections = plan.rejections.map {

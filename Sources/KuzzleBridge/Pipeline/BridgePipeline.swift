@@ -254,7 +254,9 @@ actor BridgePipeline {
     /// bookkeeping around it.
     static func heldBytes(of record: borrowing KafkaRecord) -> Int {
         var bytes = (record.value?.count ?? 0) + (record.key?.count ?? 0) + recordOverheadBytes
-        for header in record.headers { bytes += header.name.utf8.count + (header.value?.count ?? 0) + 32 }
+        if !record.headers.isEmpty {
+            for header in record.headers { bytes += header.name.utf8.count + (header.value?.count ?? 0) + 32 }
+        }
         return bytes
     }
 
