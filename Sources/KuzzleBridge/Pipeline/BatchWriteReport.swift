@@ -35,7 +35,7 @@ struct BatchWriteReport: Sendable {
     /// before a request (first or retry). The unwritten positions are in ``unfinishedPositions``.
     var abandoned = false
     /// The sources of the events Kuzzle holds, each with the earlier versions it replaced in the batch: what a write
-    /// that did not finish may complete (see ``doneSources``).
+    /// that did not finish may complete.
     var writtenSources: [EventSource] = []
     /// Requests sent, for statistics.
     var requests = 0
@@ -52,15 +52,6 @@ struct BatchWriteReport: Sendable {
 
     /// Whether every operation was settled (written, rejected or halted).
     var isFinished: Bool { unfinishedPositions.isEmpty }
-
-    /// The sources that are done: when finished, every source of the batch (replaced writes included) except the
-    /// refused events (done once dead-lettered); otherwise only ``writtenSources``.
-    var doneSources: [EventSource] {
-        guard isFinished else { return writtenSources }
-        guard !rejections.isEmpty else { return batch.sources }
-        let refused = Set(rejections.map(\.event.source))
-        return batch.sources.filter { !refused.contains($0) }
-    }
 }
 
 extension BatchWriteReport {

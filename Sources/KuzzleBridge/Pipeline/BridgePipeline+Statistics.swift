@@ -6,8 +6,7 @@ extension BridgePipeline {
     func logStatistics(now: ContinuousClock.Instant) {
         let counters = core.counters
         statistics.committed = counters.committed
-        statistics.written = counters.written
-        let interval = statistics.takeInterval(now: now)
+        let interval = statistics.takeInterval(now: now, written: counters.written)
         let lag = statistics.lag
         let partitions = Set(lag.keys).union(counters.committed.keys).sorted { $0.description < $1.description }
         let perPartition = partitions.map { partition in

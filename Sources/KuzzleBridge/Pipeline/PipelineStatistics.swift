@@ -1,25 +1,8 @@
 import BridgeCore
 
-/// The pipeline's counters, reset-free totals plus what the last stats interval saw.
+/// What the stats line needs besides the core's counters (``PipelineCounters``): lag as librdkafka reports it, the
+/// committed points it is measured against, and the request latencies and written count of the last interval.
 struct PipelineStatistics: Sendable {
-    /// Records taken from Kafka.
-    var consumed = 0
-    /// Documents Kuzzle acknowledged.
-    var written = 0
-    /// Events acknowledged by the dead-letter topic.
-    var deadLettered = 0
-    /// Events that halted their partition.
-    var halted = 0
-    /// Kuzzle requests that failed transiently and were retried.
-    var retries = 0
-    /// Kuzzle requests sent.
-    var requests = 0
-    /// Kuzzle requests answered with an overload signal (429, 503, 504, a timeout, a per-document 429 or 503).
-    var overloads = 0
-    /// Documents in batches sent and not yet settled.
-    var inFlightDocuments = 0
-    /// Documents of batches that are currently retrying.
-    var retryingBatches = 0
     /// Lag per partition as librdkafka's last statistics reported it (based on the offset committed then).
     var reportedLag: [TopicPartition: Int64] = [:]
     /// High watermark per partition from librdkafka's last statistics.
@@ -50,8 +33,8 @@ struct PipelineStatistics: Sendable {
     /// Total lag over every partition with a known lag.
     var totalLag: Int64 { lag.values.reduce(0) { $0 + max(0, $1) } }
 
-    /// The interval's figures, then starts a new interval.
-    mutating func takeInterval(now: ContinuousClock.Instant) -> Interval {
+    /// The interval's figures, given the documents written since start, then starts a new interval.
+    mutating func takeInterval(now: ContinuousClock.Instant, written: Int) -> Interval {
         let elapsed = lastLineAt.map { now - $0 } ?? .zero
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rate = seconds > 0 ? Double(written - writtenAtLastLine) / seconds : 0
