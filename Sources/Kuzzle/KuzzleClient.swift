@@ -99,6 +99,7 @@ public final class KuzzleClient: Sendable {
         var request = HTTPClientRequest(url: baseURL + pathAndQuery)
         request.method = method
         request.tlsConfiguration = tlsConfiguration
+        request.headers.add(name: "User-Agent", value: configuration.userAgent)
         if let token {
             request.headers.add(name: "Authorization", value: "Bearer " + token)
         }

@@ -64,6 +64,9 @@ public struct KuzzleClientConfiguration: Sendable, Hashable, CustomStringConvert
     /// write policy then splits the batch. A single drop is never taken for one (a restarting Kuzzle drops
     /// connections too). Default: 65 536.
     public var resetMeansTooLargeAboveBytes: Int
+    /// The `User-Agent` header of every request: Kuzzle's logs (and the test stand-in) tell the writers apart by it.
+    /// Default: `kuzzle-bridge`.
+    public var userAgent = "kuzzle-bridge"
 
     /// Creates a configuration; every parameter but `url` has the default documented on its property.
     public init(

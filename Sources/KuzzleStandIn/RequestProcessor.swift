@@ -57,6 +57,7 @@ struct RequestProcessor: Sendable {
             return .reply(.failure(.urlNotFound(request.path), action: nil))
         }
         state.countRequest(match.action)
+        state.recordRequest(request, action: match.action)
         let decision = state.faults.withLock { $0.decide(for: match.action) }
         return .execute(PreparedRequest(request: request, match: match, body: body, volatile: volatile), decision)
     }

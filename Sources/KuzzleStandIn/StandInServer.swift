@@ -14,7 +14,7 @@ import Synchronization
 /// server.faults.failNextRequests(1, with: .overloaded)
 /// ```
 public final class StandInServer: Sendable {
-    private let state: StandInState
+    let state: StandInState
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
 

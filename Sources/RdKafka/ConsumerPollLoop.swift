@@ -24,6 +24,11 @@ final class ConsumerPollLoop: Sendable {
     /// When the loop last went around, in nanoseconds after ``clockBase`` plus one (0 before the first poll): the
     /// liveness signal behind ``KafkaConsumer/isPolling`` and ``KafkaConsumer/lastPollInstant``.
     let lastPollNanoseconds = Atomic<Int64>(0)
+    /// When the loop last went around after a gap longer than ``KafkaConsumerConfiguration/suspectPollGap``, in
+    /// nanoseconds after ``clockBase`` plus one (0: never); behind ``KafkaConsumer/lastLongPollGapInstant``.
+    let lastLongGapNanoseconds = Atomic<Int64>(0)
+    /// ``KafkaConsumerConfiguration/suspectPollGap`` in nanoseconds (`Int64.max` when `nil`).
+    private let suspectGapNanoseconds: Int64
     /// For tests only (``KafkaConsumer/_testBlockPolling(for:)``): while later than now (nanoseconds after
     /// ``clockBase``), the loop sleeps instead of polling, to simulate a wedged consumer. 0 (the only value outside
     /// tests) costs one relaxed load per loop iteration.
@@ -50,6 +55,10 @@ final class ConsumerPollLoop: Sendable {
         self.logger = logger
         self.continuation = continuation
         handoff = HandoffControl(limit: configuration.maximumHandoffBytes)
+        suspectGapNanoseconds =
+            configuration.suspectPollGap.map {
+                $0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000
+            } ?? Int64.max
     }
 
     /// The bound on leaving the group (see ``closeTimeoutMilliseconds``).
@@ -76,7 +85,11 @@ final class ConsumerPollLoop: Sendable {
 
     private func pollOnce(client: ConsumerClient, timeout: Int32) {
         if testBlockedUntilNanoseconds.load(ordering: .relaxed) != 0 { waitWhileTestBlocked() }
-        lastPollNanoseconds.store(nanosecondsSinceBase() + 1, ordering: .relaxed)
+        let stamp = nanosecondsSinceBase() + 1
+        let previous = lastPollNanoseconds.exchange(stamp, ordering: .relaxed)
+        if previous > 0, stamp - previous > suspectGapNanoseconds {
+            lastLongGapNanoseconds.store(stamp, ordering: .relaxed)
+        }
         serveMainQueue(client: client)
         serveCommitQueue(client: client, timeout: 0)
         applyHandoffBound(client: client.handle.pointer)

@@ -84,6 +84,16 @@ public final class KafkaConsumer: Sendable {
         return loop.clockBase + .nanoseconds(stamp - 1)
     }
 
+    /// When the poll thread last went around after a gap longer than ``KafkaConsumerConfiguration/suspectPollGap``
+    /// (the process was stopped, or the loop wedged), or `nil` if never. Unlike ``lastPollInstant``, it still shows
+    /// the gap once the loop has run again: after a SIGCONT the poll thread may stamp a fresh iteration before a
+    /// writer checks the lease.
+    public var lastLongPollGapInstant: ContinuousClock.Instant? {
+        let stamp = loop.lastLongGapNanoseconds.load(ordering: .relaxed)
+        guard stamp > 0 else { return nil }
+        return loop.clockBase + .nanoseconds(stamp - 1)
+    }
+
     /// For tests only: makes the poll thread stop polling for `duration`, as a wedged consumer would.
     @_spi(Testing)
     public func _testBlockPolling(for duration: Duration) {

@@ -49,6 +49,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// With ``AssignmentStrategy/cooperativeSticky``: how long ``KafkaConsumer/close()`` keeps polling for the first
     /// assignment before closing (see the warning there). Default: 15 s.
     public var firstAssignmentWaitOnClose: Duration = .seconds(15)
+    /// A gap between two iterations of the poll loop longer than this is recorded
+    /// (``KafkaConsumer/lastLongPollGapInstant``): the process was stopped or the loop wedged for that long, and the
+    /// group may have evicted the member meanwhile. `nil` records none. Default: nil.
+    public var suspectPollGap: Duration? = nil
     /// Extra librdkafka properties, passed through verbatim (they override the typed fields above).
     ///
     /// Default: empty; `queued.max.messages.kbytes` is set to 16384 (16 MiB) unless given here, to bound the

@@ -268,6 +268,27 @@ import Testing
         #expect(harness.inFlight.count == 1)
     }
 
+    @Test(
+        "after a SIGCONT, a writer that checks before the core ticks is refused, even when the poll loop stamped first"
+    )
+    func sendTimeCheckSeesThePollGap() throws {
+        var harness = CoreHarness()
+        harness.assign(0)
+        harness.receive("a")
+        harness.receive("b")
+        let batch = try #require(harness.inFlightBatches.first)
+        let lease = harness.lease
+        let resumed = harness.now + .seconds(11)
+        #expect(lease.permits(batch, now: harness.now, lastPoll: harness.now))
+        // The poll thread ran first after the resume: its stamp is fresh, only the gap it recorded tells.
+        #expect(lease.permits(batch, now: resumed, lastPoll: resumed, pollGapSeen: resumed) == false)
+        let recovered = resumed + lease.recovery
+        #expect(lease.permits(batch, now: recovered, lastPoll: recovered, pollGapSeen: resumed))
+        // The stamp alone is stale when the writer runs first.
+        #expect(lease.permits(batch, now: resumed, lastPoll: harness.now) == false)
+        #expect(lease.recovery > .zero, "the core publishes its recovery time with the lease")
+    }
+
     @Test("a revoke while suspect drops the held batches of the revoked partition")
     func revokeWhileSuspectDropsHeldBatches() throws {
         var harness = CoreHarness()

@@ -23,6 +23,9 @@ struct TestDaemonCommand: AsyncParsableCommand {
     )
     var wedgePollAfter: String?
 
+    @Flag(help: "Writers ignore the send-time lease (the zombie test's control run).")
+    var disableSendLease = false
+
     func validate() throws {
         if let wedgePollAfter, ConfigurationUnits.parseDuration(wedgePollAfter) == nil {
             throw ValidationError("--wedge-poll-after: not a duration: \(wedgePollAfter)")
@@ -39,6 +42,7 @@ struct TestDaemonCommand: AsyncParsableCommand {
         }
         var hooks = PipelineHooks()
         hooks.testWedgePollingAfter = wedgePollAfter.flatMap(ConfigurationUnits.parseDuration)
+        hooks.testDisableSendLease = disableSendLease
         guard
             await BridgeDaemon.runLogged(
                 configuration: configuration,

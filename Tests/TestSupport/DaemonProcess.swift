@@ -100,6 +100,19 @@ public final class DaemonProcess {
         signal(SIGKILL)
     }
 
+    /// Sends SIGSTOP: the process freezes (as in a VM pause) until ``resume()``.
+    public func freeze() {
+        signal(SIGSTOP)
+    }
+
+    /// Sends SIGCONT to a process frozen by ``freeze()``.
+    public func resume() {
+        signal(SIGCONT)
+    }
+
+    /// The running process's id (`nil` before ``start()``).
+    public var processIdentifier: Int32? { process?.processIdentifier }
+
     /// SIGKILL if still running, then reaps it (for cleanup after a failed test).
     public func killIfRunning() {
         guard let process, process.isRunning else { return }

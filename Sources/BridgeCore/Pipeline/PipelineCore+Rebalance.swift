@@ -135,7 +135,12 @@ extension PipelineCore {
         for partition in tracker.ownedPartitions {
             if let epoch = tracker.epoch(of: partition) { epochs[partition] = epoch }
         }
-        let updated = SendLease(epochs: epochs, isSuspended: suspendedSince != nil, gap: parameters.leaseGap)
+        let updated = SendLease(
+            epochs: epochs,
+            isSuspended: suspendedSince != nil,
+            gap: parameters.leaseGap,
+            recovery: parameters.leaseRecovery
+        )
         guard updated != lease else { return }
         lease = updated
         actions.append(.publishLease(updated))

@@ -181,7 +181,7 @@ public struct PipelineCore: Sendable {
             adaptiveLimit = limit
             scheduler = WriteScheduler(maximumConcurrentBatches: limit.limit)
         }
-        lease = SendLease(gap: parameters.leaseGap)
+        lease = SendLease(gap: parameters.leaseGap, recovery: parameters.leaseRecovery)
         lastCommitAt = now
         lastSnapshotAt = now
         lastStatisticsAt = now

@@ -15,12 +15,20 @@ public struct SendLease: Sendable, Equatable {
     public var isSuspended: Bool
     /// The longest poll gap after which the member is suspect.
     public var gap: Duration
+    /// How long after a poll gap the member stays suspect (the core's `leaseRecovery`).
+    public var recovery: Duration
 
     /// Creates a lease.
-    public init(epochs: [TopicPartition: AssignmentEpoch] = [:], isSuspended: Bool = false, gap: Duration) {
+    public init(
+        epochs: [TopicPartition: AssignmentEpoch] = [:],
+        isSuspended: Bool = false,
+        gap: Duration,
+        recovery: Duration = .zero
+    ) {
         self.epochs = epochs
         self.isSuspended = isSuspended
         self.gap = gap
+        self.recovery = recovery
     }
 
     /// Whether a request for `batch` may be sent now.
@@ -29,9 +37,17 @@ public struct SendLease: Sendable, Equatable {
     ///   - now: The current instant.
     ///   - lastPoll: When the consumer's poll loop last ran an iteration (after a SIGCONT the writer may run before
     ///     the poll loop notices the gap: a stale instant refuses too).
-    public func permits(_ batch: DocumentBatch, now: ContinuousClock.Instant, lastPoll: ContinuousClock.Instant) -> Bool
-    {
+    ///   - pollGapSeen: When the poll loop last went around after a gap longer than ``gap`` (`nil` if never): after a
+    ///     SIGCONT the poll loop may also run first, making `lastPoll` fresh before the core has seen the gap; the
+    ///     gap it recorded refuses for ``recovery``.
+    public func permits(
+        _ batch: DocumentBatch,
+        now: ContinuousClock.Instant,
+        lastPoll: ContinuousClock.Instant,
+        pollGapSeen: ContinuousClock.Instant? = nil
+    ) -> Bool {
         guard !isSuspended, now - lastPoll <= gap else { return false }
+        if let pollGapSeen, now - pollGapSeen < recovery { return false }
         return ownsEverySource(of: batch)
     }
 

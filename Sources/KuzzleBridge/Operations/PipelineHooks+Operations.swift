@@ -32,6 +32,7 @@ extension PipelineHooks {
             }
         )
         combined.testWedgePollingAfter = first.testWedgePollingAfter ?? other.testWedgePollingAfter
+        combined.testDisableSendLease = first.testDisableSendLease || other.testDisableSendLease
         return combined
     }
 

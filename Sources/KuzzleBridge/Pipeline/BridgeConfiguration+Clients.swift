@@ -1,3 +1,4 @@
+import Foundation
 import Kuzzle
 import RdKafka
 
@@ -19,6 +20,13 @@ extension KuzzleClientConfiguration {
             maximumRequestBytes: settings.maximumRequestSize,
             refresh: settings.refresh == .waitFor ? .waitFor : .none
         )
+        userAgent = Self.bridgeUserAgent
+    }
+
+    /// `kuzzle-bridge/0.1.0 (pid 1234)`: the version, and the process, so that Kuzzle's access log tells two members
+    /// of a group apart (and the zombie test, a stopped member's requests from the new owner's).
+    static var bridgeUserAgent: String {
+        "kuzzle-bridge/\(BridgeVersion.number) (pid \(ProcessInfo.processInfo.processIdentifier))"
     }
 }
 
@@ -36,6 +44,7 @@ extension KafkaConsumerConfiguration {
         // Bound what the poll thread hands over ahead of the pipeline (the pipeline reports what it took).
         maximumHandoffBytes = max(2_097_152, configuration.backpressure.maximumBufferedBytes / 4)
         properties = kafka.properties
+        suspectPollGap = configuration.leaseGap
     }
 }
 

@@ -74,14 +74,21 @@ actor BridgePipeline {
                 externalVersion: event.externalVersion
             )
         }
-        let lease = SharedSendLease(SendLease(gap: parameters.leaseGap))
+        let lease = SharedSendLease(SendLease(gap: parameters.leaseGap, recovery: parameters.leaseRecovery))
         self.lease = lease
         var writer = writer
         if case .adaptive = configuration.writer.concurrency {
             writer.observeRequest = { inboxContinuation.yield(.requestObserved($0)) }
         }
         writer.observeRetry = { inboxContinuation.yield(.retried) }
-        writer.mayStillSend = { [consumer] batch in lease.permits(batch, lastPoll: consumer.lastPollInstant ?? .now) }
+        writer.mayStillSend = { [consumer, ignoresLease = hooks.testDisableSendLease] batch in
+            ignoresLease
+                || lease.permits(
+                    batch,
+                    lastPoll: consumer.lastPollInstant ?? .now,
+                    pollGapSeen: consumer.lastLongPollGapInstant
+                )
+        }
         self.writer = writer
         self.deadLetters = deadLetters
         self.configuration = configuration
@@ -180,7 +187,12 @@ actor BridgePipeline {
             case .cancelled: break
             }
         case .tick:
-            core.tick(now: now, lastPoll: consumer.lastPollInstant ?? now, into: &actions)
+            core.tick(
+                now: now,
+                lastPoll: consumer.lastPollInstant ?? now,
+                pollGapSeen: consumer.lastLongPollGapInstant,
+                into: &actions
+            )
             tickReplyContinuation.yield(TickReply(handledAt: now, earliestDeadline: core.nextDeadline))
             if consumer.isPolling { hooks.heartbeat() }
         case .stop(let mode):

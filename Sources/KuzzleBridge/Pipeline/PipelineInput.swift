@@ -48,6 +48,9 @@ public struct PipelineHooks: Sendable {
     /// Test only: once ready, make the consumer's poll loop stop polling after this delay, as a wedged librdkafka
     /// would (the test daemon's `--wedge-poll-after`; ``BridgeService`` performs it). `nil` in production.
     @_spi(Testing) public var testWedgePollingAfter: Duration? = nil
+    /// Test only: writers ignore the send-time lease (the test daemon's `--disable-send-lease`, for the zombie test's
+    /// control run, which must show the stale overwrite the lease prevents). `false` in production.
+    @_spi(Testing) public var testDisableSendLease = false
 
     /// Creates hooks; every callback defaults to doing nothing.
     public init(

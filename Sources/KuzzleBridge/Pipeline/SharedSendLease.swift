@@ -15,9 +15,13 @@ final class SharedSendLease: Sendable {
         current.withLock { $0 = lease }
     }
 
-    /// Whether a request for `batch` may be sent now (see ``SendLease/permits(_:now:lastPoll:)``).
-    func permits(_ batch: DocumentBatch, lastPoll: ContinuousClock.Instant) -> Bool {
+    /// Whether a request for `batch` may be sent now (see ``SendLease/permits(_:now:lastPoll:pollGapSeen:)``).
+    func permits(
+        _ batch: DocumentBatch,
+        lastPoll: ContinuousClock.Instant,
+        pollGapSeen: ContinuousClock.Instant?
+    ) -> Bool {
         let now = ContinuousClock.now
-        return current.withLock { $0.permits(batch, now: now, lastPoll: lastPoll) }
+        return current.withLock { $0.permits(batch, now: now, lastPoll: lastPoll, pollGapSeen: pollGapSeen) }
     }
 }

@@ -15,6 +15,8 @@ final class StandInState: Sendable {
     let tokens = Mutex(TokenStore())
     let faults = Mutex(FaultPlan())
     let counters = Mutex(StandInCounters())
+    /// The requests received, while a test records them (`nil`: not recording).
+    let requestLog = Mutex<[StandInRecordedRequest]?>(nil)
 
     init(configuration: StandInConfiguration) {
         self.configuration = configuration
