@@ -6,6 +6,7 @@ public enum DocumentRules {
 
     /// Why an `_id` of `byteCount` UTF-8 bytes cannot be sent ("is empty", "is N bytes long; the limit is 512"), or
     /// `nil` when it can.
+    @inlinable
     public static func problemWithID(byteCount: Int) -> String? {
         if byteCount == 0 { return "is empty" }
         if byteCount > maximumIDBytes { return "is \(byteCount) bytes long; the limit is \(maximumIDBytes)" }
@@ -27,9 +28,11 @@ public enum BulkActionName: String, Sendable, Hashable, CaseIterable {
 
     /// Whether bulk:mWrite can carry the operation: it only creates or replaces (``index``). The one definition of
     /// mWrite eligibility.
+    @inlinable
     public var isMWriteEligible: Bool { self == .index }
 
     /// The action a string token names (escapes decoded, without allocating), or `nil`.
+    @inlinable
     public init?(_ token: JSONStringToken, in scanner: JSONScanner) {
         guard token.hasEscapes || token.content.count == 5 || token.content.count == 6 else { return nil }
         if scanner.content(of: token, equals: "index") {

@@ -7,16 +7,20 @@
 ///   (0x20...0x7F minus 0x22 and 0x5C);
 /// - skipping (``endOfUnquoted(in:from:)``): only `"` (the end) and `\` (which hides the next byte) stop it; control
 ///   and non-ASCII bytes are stepped over.
+@usableFromInline
 enum JSONPlainRun {
     /// 0x01 in every byte of a word.
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    @usableFromInline
+    static let ones: UInt64 = 0x0101_0101_0101_0101
     /// 0x80 (the high bit) in every byte of a word.
-    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+    @usableFromInline
+    static let highBits: UInt64 = 0x8080_8080_8080_8080
 
     /// The position of the first byte at or after `start` that is not plain, or, when none is found in the whole
     /// words, the position where fewer than eight bytes remain (the byte loop goes on from there in both cases).
     /// - Precondition: `start <= bytes.count`.
     @inline(__always)
+    @usableFromInline
     static func endOfPlain(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
         end(in: bytes, from: start, stops: plainStopBytes)
     }
@@ -25,12 +29,14 @@ enum JSONPlainRun {
     /// position where fewer than eight bytes remain.
     /// - Precondition: `start <= bytes.count`.
     @inline(__always)
+    @usableFromInline
     static func endOfUnquoted(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
         end(in: bytes, from: start, stops: quoteStopBytes)
     }
 
     @inline(__always)
-    private static func end(in bytes: UnsafeRawBufferPointer, from start: Int, stops: (UInt64) -> UInt64) -> Int {
+    @usableFromInline
+    static func end(in bytes: UnsafeRawBufferPointer, from start: Int, stops: (UInt64) -> UInt64) -> Int {
         guard let base = bytes.baseAddress else { return start }
         var position = start
         while bytes.count - position >= 8 {
@@ -51,6 +57,7 @@ enum JSONPlainRun {
     /// `(x - 0x01…) & ~x & 0x80…` flags a zero byte; `x` is first XORed with `"` or `\` repeated, so those bytes
     /// become the zeros.
     @inline(__always)
+    @usableFromInline
     static func quoteStopBytes(in word: UInt64) -> UInt64 {
         let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
         let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
@@ -62,6 +69,7 @@ enum JSONPlainRun {
     /// flags a byte below 0x20 (it borrows, setting the high bit) or one at 0x80 or above (its own high bit);
     /// 0x20...0x7F minus 0x20 stays in 0x00...0x5F.
     @inline(__always)
+    @usableFromInline
     static func plainStopBytes(in word: UInt64) -> UInt64 {
         let controlOrNonASCII = ((word &- ones &* 0x20) | word) & highBits
         return quoteStopBytes(in: word) | controlOrNonASCII

@@ -3,6 +3,7 @@ extension JSONScanner {
 
     /// Reads an object (after whitespace), calling `member` with each key; `member` must consume the value (or call
     /// ``skipValue()``). ``depth`` counts the object while `member` runs.
+    @inlinable
     public mutating func readObject(
         _ member: (inout JSONScanner, JSONKey) throws(JSONScanError) -> Void
     ) throws(JSONScanError) {
@@ -30,6 +31,7 @@ extension JSONScanner {
     }
 
     /// Reads an array (after whitespace), calling `element` for each element; `element` must consume it.
+    @inlinable
     public mutating func readArray(_ element: (inout JSONScanner) throws(JSONScanError) -> Void) throws(JSONScanError) {
         try expect(UInt8(ascii: "["))
         try enterContainer()
@@ -51,7 +53,8 @@ extension JSONScanner {
     }
 
     /// Counts one more level of nesting, refusing one past the limit when validating.
-    private mutating func enterContainer() throws(JSONScanError) {
+    @inlinable
+    mutating func enterContainer() throws(JSONScanError) {
         guard depth < maximumDepth else {
             position -= 1
             throw error("nesting deeper than \(maximumDepth) levels")
@@ -63,6 +66,7 @@ extension JSONScanner {
 
     /// Reads a number (after whitespace) as an integer (a fraction or exponent is dropped; beyond `Int` it saturates);
     /// `nil` (and the value skipped) when the value is not a number.
+    @inlinable
     public mutating func readInteger() throws(JSONScanError) -> Int? {
         guard let first = peek(), first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
         else {
@@ -89,6 +93,7 @@ extension JSONScanner {
     }
 
     /// Reads `true`/`false` (after whitespace); `nil` (and the value skipped) for anything else.
+    @inlinable
     public mutating func readBool() throws(JSONScanError) -> Bool? {
         let first = peek()
         try skipValue()
@@ -105,17 +110,27 @@ public struct JSONKey {
     /// The key's string token.
     public let token: JSONStringToken
     /// The scanned bytes the token points into.
+    @usableFromInline
     let bytes: UnsafeRawBufferPointer
 
+    @inlinable
+    init(token: JSONStringToken, bytes: UnsafeRawBufferPointer) {
+        self.token = token
+        self.bytes = bytes
+    }
+
     /// The key's raw bytes (escapes not decoded).
+    @inlinable
     public var rawBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[token.content]) }
 
     /// Whether the key, escapes decoded, is exactly the ASCII `name`.
+    @inlinable
     public func `is`(_ name: StaticString) -> Bool {
         JSONScanner(bytes).content(of: token, equals: name)
     }
 
     /// The key as a string, escapes decoded (a malformed or lone surrogate escape becomes U+FFFD).
+    @inlinable
     public var string: String {
         (try? JSONScanner(bytes).decodeString(token, replacingLoneSurrogates: true))
             ?? String(decoding: rawBytes, as: UTF8.self)

@@ -5,6 +5,7 @@ extension JSONScanner {
     ///
     /// Validating, every byte is checked (escapes, control characters, UTF-8); skipping, only `"` and `\` matter
     /// (a `\` hides the byte after it). Either way, plain runs are crossed eight bytes at a time (``JSONPlainRun``).
+    @inlinable
     public mutating func readStringToken() throws(JSONScanError) -> JSONStringToken {
         try expect(UInt8(ascii: "\""))
         if validates { return try validateStringContent() }
@@ -12,12 +13,14 @@ extension JSONScanner {
     }
 
     /// Reads a string value (after whitespace), decoding escapes (a lone surrogate escape becomes U+FFFD).
+    @inlinable
     public mutating func readString() throws(JSONScanError) -> String {
         let token = try readStringToken()
         return try decodeString(token, replacingLoneSurrogates: true)
     }
 
     /// Reads a string, or `null` as `nil`; any other value is skipped and gives `nil`.
+    @inlinable
     public mutating func readOptionalString() throws(JSONScanError) -> String? {
         if peek() == UInt8(ascii: "\"") { return try readString() }
         try skipValue()
@@ -25,7 +28,8 @@ extension JSONScanner {
     }
 
     /// The content of a string whose opening quote was just consumed, trusting it.
-    private mutating func skipStringContent() throws(JSONScanError) -> JSONStringToken {
+    @inlinable
+    mutating func skipStringContent() throws(JSONScanError) -> JSONStringToken {
         let start = position
         var hasEscapes = false
         while position < bytes.count {
@@ -48,7 +52,8 @@ extension JSONScanner {
     ///
     /// A plain ASCII byte starts a run that ``JSONPlainRun`` crosses eight bytes at a time; every other byte is
     /// checked here, one at a time.
-    private mutating func validateStringContent() throws(JSONScanError) -> JSONStringToken {
+    @inlinable
+    mutating func validateStringContent() throws(JSONScanError) -> JSONStringToken {
         let start = position
         var hasEscapes = false
         while position < bytes.count {
@@ -71,7 +76,8 @@ extension JSONScanner {
         throw error("unterminated string")
     }
 
-    private mutating func validateEscape() throws(JSONScanError) {
+    @inlinable
+    mutating func validateEscape() throws(JSONScanError) {
         position += 1  // backslash
         guard let byte = current else { throw error("unterminated escape") }
         switch byte {
@@ -90,7 +96,8 @@ extension JSONScanner {
     }
 
     /// Moves past one multi-byte UTF-8 sequence, checking it is well-formed (Unicode table 3-7).
-    private mutating func validateUTF8Sequence() throws(JSONScanError) {
+    @inlinable
+    mutating func validateUTF8Sequence() throws(JSONScanError) {
         let lead = bytes[position]
         let length: Int
         var secondRange: ClosedRange<UInt8> = 0x80...0xBF
@@ -124,6 +131,7 @@ extension JSONScanner {
     // MARK: - Decoding and comparing strings
 
     /// The value of a hexadecimal digit.
+    @inlinable
     static func hexValue(_ byte: UInt8) -> UInt32? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
@@ -134,7 +142,8 @@ extension JSONScanner {
     }
 
     /// The value of the four hex digits at `index`, or `nil` when they are not four hex digits.
-    private func hexQuad(at index: Int) -> UInt32? {
+    @inlinable
+    func hexQuad(at index: Int) -> UInt32? {
         guard index + 4 <= bytes.count else { return nil }
         var value: UInt32 = 0
         for offset in 0..<4 {
@@ -146,7 +155,8 @@ extension JSONScanner {
 
     /// Decodes the escape at `index` (a backslash) within `limit`: the scalar value it stands for (a surrogate pair
     /// is joined; a lone surrogate is returned as is) and the index after it; `nil` for a malformed escape.
-    private func decodeEscape(at index: Int, limit: Int) -> (value: UInt32, next: Int)? {
+    @inlinable
+    func decodeEscape(at index: Int, limit: Int) -> (value: UInt32, next: Int)? {
         guard index + 1 < limit else { return nil }
         switch bytes[index + 1] {
         case UInt8(ascii: "b"): return (0x08, index + 2)
@@ -169,6 +179,7 @@ extension JSONScanner {
     /// The text of a string token, with its escapes decoded.
     /// - Parameter replacingLoneSurrogates: Whether an escaped lone surrogate becomes U+FFFD (else it throws).
     /// - Throws: On a lone surrogate escape (unless replaced) or a malformed escape, which no `String` can hold.
+    @inlinable
     public func decodeString(
         _ token: JSONStringToken,
         replacingLoneSurrogates: Bool = false
@@ -202,6 +213,7 @@ extension JSONScanner {
     }
 
     /// Whether a string token's content, escapes decoded, is exactly the ASCII `literal` (no allocation).
+    @inlinable
     public func content(of token: JSONStringToken, equals literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         if !token.hasEscapes {

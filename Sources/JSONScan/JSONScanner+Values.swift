@@ -3,6 +3,7 @@ extension JSONScanner {
 
     /// Moves past one value (after whitespace): validated in ``Mode/validating(maximumDepth:)`` (its containers
     /// nested below ``depth``), crossed by bracket counting in ``Mode/skipping``.
+    @inlinable
     public mutating func skipValue() throws(JSONScanError) {
         skipWhitespace()
         if validates {
@@ -14,6 +15,7 @@ extension JSONScanner {
 
     /// Moves past the value of the member `name` (after whitespace), like ``skipValue()``; when validating with
     /// ``watchesScriptKeys``, a `script`/`_script` member's value is checked as Kuzzle's bulk:import does.
+    @inlinable
     public mutating func skipValue(ofMember name: JSONStringToken) throws(JSONScanError) {
         skipWhitespace()
         if validates, watchesScriptKeys, let scriptName = scriptKeyName(name) {
@@ -25,7 +27,8 @@ extension JSONScanner {
 
     // MARK: Trusted input
 
-    private mutating func skipTrustedValue() throws(JSONScanError) {
+    @inlinable
+    mutating func skipTrustedValue() throws(JSONScanError) {
         guard let first = current else { throw error("expected a value") }
         switch first {
         case UInt8(ascii: "\""):
@@ -40,7 +43,8 @@ extension JSONScanner {
     }
 
     /// Skips an object or array by depth counting, stepping over strings.
-    private mutating func skipContainer() throws(JSONScanError) {
+    @inlinable
+    mutating func skipContainer() throws(JSONScanError) {
         var nesting = 0
         while position < bytes.count {
             switch bytes[position] {
@@ -64,6 +68,7 @@ extension JSONScanner {
     }
 
     /// Skips the rest of a literal or number (up to a delimiter), unchecked.
+    @inlinable
     mutating func skipScalarTail() {
         while position < bytes.count {
             switch bytes[position] {
@@ -77,6 +82,7 @@ extension JSONScanner {
 
     /// Moves past one value starting at ``position`` (no leading whitespace), validating it.
     /// - Parameter depth: The nesting depth of the value's container (0 at the top level).
+    @inlinable
     mutating func validateValue(depth: Int) throws(JSONScanError) {
         guard let byte = current else { throw error("expected a value") }
         switch byte {
@@ -95,7 +101,8 @@ extension JSONScanner {
     /// - Parameter checkingScriptArguments: The object is a `script` key's value: its keys must be `id` or `params`
     ///   and nothing inside it is watched (Kuzzle's `_scriptCheck` does not look inside an accepted script).
     /// - Returns: Whether, checking script arguments, a key other than `id` and `params` was found.
-    private mutating func validateObject(depth: Int, checkingScriptArguments: Bool) throws(JSONScanError) -> Bool {
+    @inlinable
+    mutating func validateObject(depth: Int, checkingScriptArguments: Bool) throws(JSONScanError) -> Bool {
         guard depth <= maximumDepth else { throw error("nesting deeper than \(maximumDepth) levels") }
         var foreignArgument = false
         position += 1  // {
@@ -131,7 +138,8 @@ extension JSONScanner {
         }
     }
 
-    private mutating func validateArray(depth: Int) throws(JSONScanError) {
+    @inlinable
+    mutating func validateArray(depth: Int) throws(JSONScanError) {
         guard depth <= maximumDepth else { throw error("nesting deeper than \(maximumDepth) levels") }
         position += 1  // [
         skipWhitespace()
@@ -153,7 +161,8 @@ extension JSONScanner {
         }
     }
 
-    private mutating func validateLiteral(_ literal: StaticString) throws(JSONScanError) {
+    @inlinable
+    mutating func validateLiteral(_ literal: StaticString) throws(JSONScanError) {
         let count = literal.utf8CodeUnitCount
         let start = position
         var index = 0
@@ -167,11 +176,13 @@ extension JSONScanner {
         }
     }
 
-    private mutating func skipDigits() {
+    @inlinable
+    mutating func skipDigits() {
         while let byte = current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") { position += 1 }
     }
 
     /// Validates a number at ``position`` (RFC 8259 grammar).
+    @inlinable
     mutating func validateNumber() throws(JSONScanError) {
         if current == UInt8(ascii: "-") { position += 1 }
         guard let first = current, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") else {
@@ -199,7 +210,8 @@ extension JSONScanner {
     // MARK: Script keys
 
     /// `script` or `_script` when `name` (escapes decoded) is one of them. Most keys are ruled out by their length.
-    private func scriptKeyName(_ name: JSONStringToken) -> String? {
+    @inlinable
+    func scriptKeyName(_ name: JSONStringToken) -> String? {
         guard name.hasEscapes || name.content.count == 6 || name.content.count == 7 else { return nil }
         if content(of: name, equals: "script") { return "script" }
         if content(of: name, equals: "_script") { return "_script" }
@@ -209,8 +221,8 @@ extension JSONScanner {
     /// Validates the value of a script key at ``position`` and records it in ``scriptKey`` (the first one only) when
     /// Kuzzle would refuse it: `null`; a non-empty string or array (`Object.keys` gives `0`, `1`, …); an object with
     /// a key other than `id` and `params`. Numbers, booleans, `""`, `[]` and `{}` have no such key and pass.
-    private mutating func validateScriptValue(of name: String, keyAt keyPosition: Int, depth: Int) throws(JSONScanError)
-    {
+    @inlinable
+    mutating func validateScriptValue(of name: String, keyAt keyPosition: Int, depth: Int) throws(JSONScanError) {
         let start = position
         let refused: Bool
         switch current ?? 0 {

@@ -6,12 +6,14 @@ public struct JSONScanError: Error, Sendable, Hashable, CustomStringConvertible 
     public var position: Int
 
     /// Creates an error.
+    @inlinable
     public init(reason: String, position: Int) {
         self.reason = reason
         self.position = position
     }
 
     /// `invalid JSON at byte N: reason`.
+    @inlinable
     public var description: String { "invalid JSON at byte \(position): \(reason)" }
 }
 
@@ -23,6 +25,7 @@ public struct JSONStringToken: Sendable, Hashable {
     public var hasEscapes: Bool
 
     /// Creates a token.
+    @inlinable
     public init(content: Range<Int>, hasEscapes: Bool) {
         self.content = content
         self.hasEscapes = hasEscapes
@@ -67,9 +70,10 @@ public struct JSONScanner {
     public var watchesScriptKeys = false
     /// The first `script`/`_script` key met while ``watchesScriptKeys`` whose value would make Kuzzle's bulk:import
     /// refuse the whole request, or `nil`.
-    public internal(set) var scriptKey: JSONScriptKey?
+    public var scriptKey: JSONScriptKey?
 
     /// Creates a scanner at the start of `bytes`.
+    @inlinable
     public init(_ bytes: UnsafeRawBufferPointer, mode: Mode = .skipping) {
         self.bytes = bytes
         switch mode {
@@ -85,9 +89,11 @@ public struct JSONScanner {
     // MARK: - Primitives
 
     /// The byte at ``position`` (no whitespace skipped), or `nil` at the end.
+    @inlinable
     public var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
     /// Moves past JSON whitespace (space, tab, line feed, carriage return).
+    @inlinable
     public mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
@@ -98,23 +104,27 @@ public struct JSONScanner {
     }
 
     /// The next non-whitespace byte, not consumed; `nil` at the end.
+    @inlinable
     public mutating func peek() -> UInt8? {
         skipWhitespace()
         return current
     }
 
     /// Whether only whitespace is left.
+    @inlinable
     public mutating func isAtEnd() -> Bool {
         peek() == nil
     }
 
     /// Consumes `byte` after whitespace, or throws "expected '<byte>'".
+    @inlinable
     public mutating func expect(_ byte: UInt8) throws(JSONScanError) {
         guard peek() == byte else { throw error("expected '\(Character(Unicode.Scalar(byte)))'") }
         position += 1
     }
 
     /// Consumes `null` if it comes next (after whitespace).
+    @inlinable
     public mutating func consumeNull() -> Bool {
         guard peek() == UInt8(ascii: "n"), position + 4 <= bytes.count,
             bytes[position + 1] == UInt8(ascii: "u"), bytes[position + 2] == UInt8(ascii: "l"),
@@ -125,6 +135,7 @@ public struct JSONScanner {
     }
 
     /// An error at the current position ("unexpected end of input, …" past the last byte).
+    @inlinable
     public func error(_ reason: String) -> JSONScanError {
         JSONScanError(
             reason: position < bytes.count ? reason : "unexpected end of input, \(reason)",
@@ -142,4 +153,12 @@ public struct JSONScriptKey: Sendable, Hashable {
     public var position: Int
     /// Whether the value is `null` (Kuzzle crashes with 500) rather than a value with other keys (400).
     public var valueIsNull: Bool
+
+    /// Creates a script key.
+    @inlinable
+    public init(name: String, position: Int, valueIsNull: Bool) {
+        self.name = name
+        self.position = position
+        self.valueIsNull = valueIsNull
+    }
 }
