@@ -99,7 +99,12 @@ extension BridgePipeline {
                 LogKeys.kafkaTopic: "\(record.source.topic)", LogKeys.kafkaPartition: "\(record.source.partition)",
                 LogKeys.kafkaOffset: "\(record.source.offset)", LogKeys.error: "\(record.reason)",
             ]
-            if first {
+            if first, record.kind == .truncate {
+                logger.warning(
+                    "Skipping Debezium truncates on this topic (debezium.truncate: skip; counted in the stats line and the metrics; this warning is not repeated)",
+                    metadata: metadata
+                )
+            } else if first {
                 logger.warning(
                     "Skipping Debezium records that carry no row on this topic (counted in the stats line and the metrics; this warning is not repeated)",
                     metadata: metadata
