@@ -121,8 +121,12 @@ extension IntegrationTests {
                 try daemon.start()
                 await ScenarioChecks.expectAllCommitted(probe, ends, daemon: daemon, timeout: .seconds(60))
                 try ScenarioChecks.expectFinalState(of: server, names: names, equals: expected)
+                // The stats line counts the heartbeat and the truncate under the topic's name.
                 let statsLogged = await IntegrationEnvironment.eventually(timeout: .seconds(10)) {
-                    daemon.log.contains("skipped") && daemon.log.contains("truncates")
+                    daemon.log.split(separator: "\n").contains { line in
+                        line.contains("stats") && line.contains("skipped") && line.contains("truncates")
+                            && line.components(separatedBy: "\(names.topic)=1").count == 3
+                    }
                 }
                 #expect(statsLogged, "no stats line counted the skipped records\n\(daemon.tail())")
                 await ScenarioChecks.expectCleanStop(daemon)
