@@ -153,11 +153,14 @@ public struct EventRouter: Sendable {
     // MARK: - Decoding
 
     private func decode(_ record: borrowing SourceRecord, routing: TopicRouting) throws(RoutingProblem) -> Route {
-        if routing.format.isDebezium { return try decodeChangeEvent(record, routing: routing) }
+        var start = 0
+        if routing.usesExtendedDecoding {
+            if routing.format.isDebezium { return try decodeChangeEvent(record, routing: routing) }
+            if let value = record.value { start = try framedStart(of: value, framing: routing.valueFraming) }
+        }
         let overrides = record.headers.isEmpty ? HeaderOverrides() : try HeaderOverrides(record.headers)
         var fields = EnvelopeFields()
         if let value = record.value {
-            let start = routing.valueFraming == .none ? 0 : try framedStart(of: value, framing: routing.valueFraming)
             fields = try scan(value, format: routing.format, from: start)
         }
         let index = try resolveName(
@@ -274,7 +277,7 @@ public struct EventRouter: Sendable {
             (id, field) = (header, HeaderName.id)
         } else if let envelopeID {
             (id, field) = (envelopeID, "_id")
-        } else if routing.keyFraming != .none, record.key != nil {
+        } else if routing.usesExtendedDecoding, routing.keyFraming != .none, record.key != nil {
             (id, field) = (try framedKeyID(record.key, routing: routing), "key")
         } else if let key = record.key, !key.isEmpty {
             guard let text = String(validating: key, as: UTF8.self) else {

@@ -20,7 +20,7 @@ public struct TopicRouting: Sendable, Equatable {
     }
 
     /// The shape of a message value on this topic. Default: ``Format/envelope``.
-    public var format: Format
+    public var format: Format { didSet { updateDecodingPath() } }
     /// The index used when an event does not name one. Default: none.
     public var defaultIndex: String?
     /// The collection used when an event does not name one. Default: none.
@@ -38,10 +38,13 @@ public struct TopicRouting: Sendable, Equatable {
     /// ``Format/debeziumUnwrapped`` only). Default: ``DebeziumRouting/init(idFields:idSeparator:truncate:)``'s.
     public var debezium = DebeziumRouting()
     /// How the value's bytes are framed before the JSON (`value_framing`). Default: ``PayloadFraming/none``.
-    public var valueFraming: PayloadFraming = .none
+    public var valueFraming: PayloadFraming = .none { didSet { updateDecodingPath() } }
     /// How the key's bytes are framed (`key_framing`); a framed key is read as JSON by the id rule of
     /// ``DebeziumKey`` on every format. Default: ``PayloadFraming/none``.
-    public var keyFraming: PayloadFraming = .none
+    public var keyFraming: PayloadFraming = .none { didSet { updateDecodingPath() } }
+    /// Whether records need more than the envelope/raw scan of unframed values: a Debezium format or a framing. Kept
+    /// in step with ``format``, ``valueFraming`` and ``keyFraming`` so that the router tests one flag per record.
+    public private(set) var usesExtendedDecoding = false
 
     /// Creates the routing of one topic.
     public init(
@@ -62,6 +65,7 @@ public struct TopicRouting: Sendable, Equatable {
         self.debezium = debezium
         self.valueFraming = valueFraming
         self.keyFraming = keyFraming
+        updateDecodingPath()
     }
 }
 
@@ -110,5 +114,12 @@ public struct RetrySchedule: Sendable, Equatable {
         self.maximumDelay = maximumDelay
         self.multiplier = multiplier
         self.jitter = jitter
+    }
+}
+
+extension TopicRouting {
+    /// Recomputes ``usesExtendedDecoding``.
+    private mutating func updateDecodingPath() {
+        usesExtendedDecoding = format.isDebezium || valueFraming != .none || keyFraming != .none
     }
 }
