@@ -62,7 +62,11 @@ struct ChangeEnvelope {
                 afterNotObjectAt = start
             }
         } else {
-            try DebeziumScanning.skip(&scanner, field: "value")
+            do {
+                try scanner.skipValue()
+            } catch {
+                throw RoutingProblem(error, field: DebeziumScanning.name(of: name, in: scanner))
+            }
         }
     }
 
@@ -148,6 +152,11 @@ enum DebeziumScanning {
         } catch {
             throw RoutingProblem(error, field: field)
         }
+    }
+
+    /// A member's name for an error message (escapes decoded; only called on the error path).
+    static func name(of token: JSONStringToken, in scanner: JSONScanner) -> String {
+        (try? scanner.decodeString(token, replacingLoneSurrogates: true)) ?? "value"
     }
 
     /// Walks the members of the object at the scanner's position (`{`), calling `member` with each name and the

@@ -36,7 +36,7 @@ extension RowScan {
                 do throws(JSONScanError) {
                     try scanner.skipValue(ofMember: name)
                 } catch {
-                    throw RoutingProblem(error, field: "value")
+                    throw RoutingProblem(error, field: DebeziumScanning.name(of: name, in: scanner))
                 }
             }
             let memberEnd = scanner.position

@@ -211,6 +211,19 @@ import Testing
         )
     }
 
+    @Test func malformedMembersAreNamed() {
+        let envelope = Self.record(
+            key: Array(#"{"id":1}"#.utf8),
+            value: Array(#"{"before":{"id":01},"after":{"id":1},"op":"u"}"#.utf8)
+        )
+        #expect(outcome(envelope, routing: Self.routing()) == .refused(.malformedJSON, field: "before", .deadLetter))
+        let row = Self.record(key: Array(#"{"id":1}"#.utf8), value: Array(#"{"id":1,"price":1.}"#.utf8))
+        #expect(
+            outcome(row, routing: Self.routing(.debeziumUnwrapped))
+                == .refused(.malformedJSON, field: "price", .deadLetter)
+        )
+    }
+
     @Test func notAnObjectValueIsDeadLettered() {
         let record = Self.record(key: Array(#"{"id":1}"#.utf8), value: Array(#"[1,2]"#.utf8))
         #expect(outcome(record, routing: Self.routing()) == .refused(.notAnObject, field: "value", .deadLetter))
