@@ -86,6 +86,14 @@ extension IntegrationTests.DebeziumCDCTests {
                 #expect(reached, "kill \(kill): Kuzzle never got \(threshold) writes\n\(daemon.tail())")
                 try await Task.sleep(for: .milliseconds(Int.random(in: 0...150, using: &random)))
                 daemon.kill()
+                if kill == 1 {
+                    // Mid-run: the first kill leaves offsets to re-read.
+                    let committed = (try? probe.committed()) ?? [:]
+                    #expect(
+                        !ends.allSatisfy { committed[$0.key] ?? 0 >= $0.value },
+                        "killed after the end: \(committed)"
+                    )
+                }
                 let exit = await daemon.waitForExit(timeout: .seconds(10))
                 #expect(
                     exit?.signalled == true && exit?.status == SIGKILL,
