@@ -3,10 +3,11 @@
 # installs what it needs (scripts/setup.sh), builds the daemon and the Kuzzle stand-in in release, starts tansu
 # memory:// behind tagshim (scripts/brokers.sh), then measures kcat's group consume (the floor) and the daemon
 # bridging the same events into the stand-in, plus latency at ~10% of the measured peak, and prints one table.
-# Usage: scripts/bench-e2e.sh [--events N] [--gzip] [--route mWrite|import|auto] [--stall]
+# Usage: scripts/bench-e2e.sh [--events N] [--gzip] [--route mWrite|import|auto] [--format envelope|debezium] [--stall]
 #   --events N   events to produce and bridge (default 1000000)
 #   --gzip       the daemon sends gzip-compressed request bodies (kuzzle.gzip: true; off by default)
 #   --route R    writer.route (default mWrite)
+#   --format F   the workload: envelope (default) or debezium (Debezium change events, format: debezium)
 #   --concurrency C              writer.concurrency for the daemon: a number or adaptive (default: the daemon's)
 #   --stall      also: the stand-in stops answering for 60 s while a fresh daemon faces N events; peak RSS
 #   --profile    record the daemon's throughput phase with `perf record -g` (.run/perf-daemon.data)

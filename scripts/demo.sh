@@ -6,9 +6,19 @@
 #   4. runs the real daemon against them until everything is committed, printing its log lines;
 #   5. stops it with SIGTERM and prints what landed in Kuzzle and in the dead-letter topic.
 # Usage: scripts/demo.sh [number-of-events]     (default 20000)
+#        scripts/demo.sh --cdc [number-of-rows]  (default 200): change data capture instead: a simulated Postgres
+#        table's Debezium change events (snapshot, creates, updates, deletes with and without tombstones, key changes,
+#        heartbeats, schemas on and off; scripts/cdc-events.py) on a topic routed with format: debezium, then the
+#        table as it landed in Kuzzle, compared row by row with the simulated one.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+CDC=0
+if [ "${1:-}" = "--cdc" ]; then
+    CDC=1
+    shift
+    ROWS="${1:-200}"
+fi
 EVENTS="${1:-20000}"
 RUN="$ROOT/.run/demo"
 mkdir -p "$RUN"
@@ -40,9 +50,25 @@ for _ in $(seq 100); do [ -s "$RUN/standin.port" ] && break; sleep 0.1; done
 KUZZLE="http://127.0.0.1:$(cat "$RUN/standin.port")"
 echo "demo: broker $BROKER, Kuzzle stand-in $KUZZLE, topic $TOPIC"
 
-echo "demo: producing $EVENTS sample events"
-"$ROOT/.build-tools/venv/bin/python" "$ROOT/scripts/sample-events.py" --count "$EVENTS" --poison 5 >"$RUN/events.txt"
-kcat -P -b "$BROKER" -t "$TOPIC" -K '|' -z lz4 -l "$RUN/events.txt"
+ROUTING=""
+if [ "$CDC" = 1 ]; then
+    echo "demo: producing the Debezium change events of a simulated table of $ROWS rows"
+    "$ROOT/.build-tools/venv/bin/python" "$ROOT/scripts/cdc-events.py" --rows "$ROWS" --expect "$RUN/table.json" \
+        >"$RUN/events.txt"
+    EVENTS=$(wc -l <"$RUN/events.txt")
+    # -Z: an empty value is a Kafka null (Debezium's tombstones).
+    kcat -P -b "$BROKER" -t "$TOPIC" -K '|' -Z -z lz4 -l "$RUN/events.txt"
+    ROUTING="routing:
+  topics:
+    $TOPIC:
+      format: debezium
+      index: shop
+      collection: orders"
+else
+    echo "demo: producing $EVENTS sample events"
+    "$ROOT/.build-tools/venv/bin/python" "$ROOT/scripts/sample-events.py" --count "$EVENTS" --poison 5 >"$RUN/events.txt"
+    kcat -P -b "$BROKER" -t "$TOPIC" -K '|' -z lz4 -l "$RUN/events.txt"
+fi
 
 cat >"$RUN/config.yaml" <<YAML
 kafka:
@@ -64,6 +90,7 @@ logging:
   stats_interval: 2s
 shutdown:
   drain_timeout: 10s
+$ROUTING
 YAML
 
 echo "demo: starting kuzzle-bridge run --config $RUN/config.yaml"
@@ -84,6 +111,31 @@ wait "$BRIDGE_PID" && RC=0 || RC=$?
 BRIDGE_PID=""
 echo
 echo "demo: kuzzle-bridge exited with status $RC"
+if [ "$CDC" = 1 ]; then
+    echo "demo: the simulated table against shop/orders in Kuzzle:"
+    "$ROOT/.build-tools/venv/bin/python" - "$KUZZLE" "$RUN/table.json" <<'PY'
+import json, sys, urllib.request
+base, table = sys.argv[1], json.load(open(sys.argv[2]))
+def call(method, path):
+    request = urllib.request.Request(base + path, method=method)
+    try:
+        with urllib.request.urlopen(request) as answer:
+            return json.load(answer)
+    except urllib.error.HTTPError as error:
+        return json.load(error)
+count = call("POST", "/shop/orders/_count")["result"]["count"]
+same = 0
+for doc_id, row in table.items():
+    got = call("GET", f"/shop/orders/{doc_id}").get("result") or {}
+    source = {k: v for k, v in (got.get("_source") or {}).items() if k != "_kuzzle_info"}
+    same += source == row
+print(f"  simulated table: {len(table)} rows; shop/orders: {count} documents; {same} identical to their row")
+for doc_id in list(table)[:3]:
+    print(f"  e.g. {doc_id}: {json.dumps(call('GET', f'/shop/orders/{doc_id}')['result']['_source'])}")
+PY
+    grep -E 'Skipping Debezium|msg=stats' "$RUN/bridge.log" | tail -n 2 | cut -c1-400
+    exit "$RC"
+fi
 echo "demo: what landed in Kuzzle (stand-in document:count):"
 for collection in orders customers products; do
     COUNT=$(curl -s -X POST "$KUZZLE/shop/$collection/_count" | "$ROOT/.build-tools/venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["result"]["count"])')

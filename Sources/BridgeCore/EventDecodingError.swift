@@ -29,6 +29,23 @@ public struct EventDecodingError: Error, Sendable, Equatable, CustomStringConver
         /// or `update` (Elasticsearch accepts external versions on `index` and `delete` only), or its version header
         /// is missing or not a decimal integer from 0 to 2^53 − 1.
         case fence = "fence"
+        /// A Debezium record that is not a row change: a heartbeat, schema-change or transaction record (no `op`), or
+        /// a logical message (`op: m`). Skipped, not dead-lettered (``Disposition/skip``).
+        case notARowChange = "not-a-row-change"
+        /// A Debezium truncate (`op: t`), handled by `debezium.truncate` (``DebeziumRouting/TruncatePolicy``).
+        case truncate = "truncate"
+        /// The key or value lacks the framing its topic declares (`value_framing`/`key_framing: confluent`).
+        case framing = "framing"
+    }
+
+    /// What the pipeline does with a record that gives no document operation.
+    public enum Disposition: String, Sendable, Equatable, CaseIterable {
+        /// Send it to the dead-letter topic (or halt its partition when there is none): the usual answer to bad input.
+        case deadLetter = "dead-letter"
+        /// Complete its offset without writing anything, counting it per topic (Debezium records that carry no row).
+        case skip
+        /// Halt its partition (`debezium.truncate: halt`).
+        case halt
     }
 
     /// The record the problem was found in.
@@ -42,14 +59,24 @@ public struct EventDecodingError: Error, Sendable, Equatable, CustomStringConver
     public var reason: String
     /// The byte position within the value where a JSON problem was found, when there is one.
     public var position: Int?
+    /// What the pipeline does with the record. Default: ``Disposition/deadLetter``.
+    public var disposition: Disposition
 
     /// Creates an error.
-    public init(source: EventSource, kind: Kind, field: String, reason: String, position: Int? = nil) {
+    public init(
+        source: EventSource,
+        kind: Kind,
+        field: String,
+        reason: String,
+        position: Int? = nil,
+        disposition: Disposition = .deadLetter
+    ) {
         self.source = source
         self.kind = kind
         self.field = field
         self.reason = reason
         self.position = position
+        self.disposition = disposition
     }
 
     /// `topic/partition@offset: <field>: <reason> (kind)`, one log line with everything the operator needs.

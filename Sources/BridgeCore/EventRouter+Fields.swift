@@ -6,12 +6,20 @@ struct RoutingProblem: Error {
     var field: String
     var reason: String
     var position: Int?
+    var disposition: EventDecodingError.Disposition = .deadLetter
 
-    init(_ kind: EventDecodingError.Kind, _ field: String, _ reason: String, position: Int? = nil) {
+    init(
+        _ kind: EventDecodingError.Kind,
+        _ field: String,
+        _ reason: String,
+        position: Int? = nil,
+        disposition: EventDecodingError.Disposition = .deadLetter
+    ) {
         self.kind = kind
         self.field = field
         self.reason = reason
         self.position = position
+        self.disposition = disposition
     }
 
     /// A malformed-JSON problem in `field`.

@@ -3,14 +3,23 @@ import JSONScan
 extension EventRouter {
     // MARK: - Scanning
 
-    func scan(_ value: [UInt8], format: TopicRouting.Format) throws(RoutingProblem) -> EnvelopeFields {
+    /// Scans an envelope or raw value from `start` (after a framing prefix); positions stay the value's.
+    func scan(
+        _ value: [UInt8],
+        format: TopicRouting.Format,
+        from start: Int = 0
+    ) throws(RoutingProblem)
+        -> EnvelopeFields
+    {
         let result = value.withUnsafeBytes { buffer -> Result<EnvelopeFields, RoutingProblem> in
             var scanner = JSONScanner(buffer, mode: .validating(maximumDepth: maximumNestingDepth))
+            scanner.position = start
             do throws(RoutingProblem) {
                 let fields: EnvelopeFields
                 switch format {
                 case .envelope: fields = try scanEnvelope(&scanner)
-                case .raw: fields = try scanRawBody(&scanner)
+                // Debezium formats never get here (``EventRouter/decodeChangeEvent(_:routing:)``).
+                case .raw, .debezium, .debeziumUnwrapped: fields = try scanRawBody(&scanner)
                 }
                 return .success(fields)
             } catch {

@@ -88,6 +88,11 @@ public struct EventRouter: Sendable {
         if let range = route.body, let value = record.value {
             if let moved = route.movedMembers {
                 body = ArraySlice(moved.rewrite(value))
+                if let removed = route.removedMember, let rest = moved.rest {
+                    body = ArraySlice(JSONMemberRemoval.removing(removed, shiftedBy: 1 - rest.lowerBound, from: body!))
+                }
+            } else if let removed = route.removedMember {
+                body = ArraySlice(JSONMemberRemoval.removing(removed, from: value, within: range))
             } else {
                 body = value[range]
             }
@@ -125,6 +130,9 @@ public struct EventRouter: Sendable {
         var movedMembers: BodyScan.MemberMove?
         /// The external version of a fenced event (``TopicRouting/fence``).
         var externalVersion: Int64?
+        /// A member of the body to leave out (`__deleted` of a `debezium-unwrapped` row), from its opening quote to
+        /// the end of its value.
+        var removedMember: Range<Int>?
     }
 
     private func resolve(_ record: borrowing SourceRecord, routing: TopicRouting) throws(EventDecodingError) -> Route {
@@ -136,7 +144,8 @@ public struct EventRouter: Sendable {
                 kind: error.kind,
                 field: error.field,
                 reason: error.reason,
-                position: error.position
+                position: error.position,
+                disposition: error.disposition
             )
         }
     }
@@ -144,10 +153,15 @@ public struct EventRouter: Sendable {
     // MARK: - Decoding
 
     private func decode(_ record: borrowing SourceRecord, routing: TopicRouting) throws(RoutingProblem) -> Route {
+        var start = 0
+        if routing.usesExtendedDecoding {
+            if routing.format.isDebezium { return try decodeChangeEvent(record, routing: routing) }
+            if let value = record.value { start = try framedStart(of: value, framing: routing.valueFraming) }
+        }
         let overrides = record.headers.isEmpty ? HeaderOverrides() : try HeaderOverrides(record.headers)
         var fields = EnvelopeFields()
         if let value = record.value {
-            fields = try scan(value, format: routing.format)
+            fields = try scan(value, format: routing.format, from: start)
         }
         let index = try resolveName(
             overrides.index ?? fields.index ?? routing.defaultIndex,
@@ -190,7 +204,7 @@ public struct EventRouter: Sendable {
             throw RoutingProblem(.missingField, "value", "a tombstone can only delete, but the action is \(action)")
         }
 
-        let id = try resolveID(record, overrides: overrides, envelopeID: fields.id, action: action)
+        let id = try resolveID(record, overrides: overrides, envelopeID: fields.id, action: action, routing: routing)
         var route = Route(
             target: DocumentTarget(index: index, collection: collection),
             id: id,
@@ -205,7 +219,7 @@ public struct EventRouter: Sendable {
     }
 
     /// Sets the route's ``ImportHazard`` from the body scan, or refuses the event when no route can carry it intact.
-    private func checkImportHazards(
+    func checkImportHazards(
         _ scan: BodyScan,
         of route: inout Route,
         routing: TopicRouting
@@ -236,7 +250,7 @@ public struct EventRouter: Sendable {
         throw RoutingProblem(.importHazard, "body", "the body \(reason); \(noRoute)")
     }
 
-    private func resolveName(
+    func resolveName(
         _ name: String?,
         field: String,
         problem: (String) -> String?
@@ -254,7 +268,8 @@ public struct EventRouter: Sendable {
         _ record: borrowing SourceRecord,
         overrides: HeaderOverrides,
         envelopeID: String?,
-        action: DocumentAction
+        action: DocumentAction,
+        routing: TopicRouting
     ) throws(RoutingProblem) -> String {
         let id: String
         let field: String
@@ -262,6 +277,8 @@ public struct EventRouter: Sendable {
             (id, field) = (header, HeaderName.id)
         } else if let envelopeID {
             (id, field) = (envelopeID, "_id")
+        } else if routing.usesExtendedDecoding, routing.keyFraming != .none, record.key != nil {
+            (id, field) = (try framedKeyID(record.key, routing: routing), "key")
         } else if let key = record.key, !key.isEmpty {
             guard let text = String(validating: key, as: UTF8.self) else {
                 throw RoutingProblem(.invalidField, "key", "the key is not valid UTF-8")

@@ -8,10 +8,19 @@ public struct TopicRouting: Sendable, Equatable {
         case envelope
         /// The value is the document body itself; the target comes from configuration and `_id` from the key.
         case raw
+        /// The value is a Debezium change event (`op`, `before`, `after`, `source`…), bare or wrapped in the JSON
+        /// converter's `{"schema","payload"}`; the `_id` comes from the key (``DebeziumKey``).
+        case debezium
+        /// The value is Debezium's `ExtractNewRecordState` output: the row itself (bare or wrapped), `__deleted`
+        /// marking deletes; the `_id` comes from the key (``DebeziumKey``).
+        case debeziumUnwrapped = "debezium-unwrapped"
+
+        /// Whether the format is one of Debezium's (ids from the key, targets from configuration).
+        public var isDebezium: Bool { self == .debezium || self == .debeziumUnwrapped }
     }
 
     /// The shape of a message value on this topic. Default: ``Format/envelope``.
-    public var format: Format
+    public var format: Format { didSet { updateDecodingPath() } }
     /// The index used when an event does not name one. Default: none.
     public var defaultIndex: String?
     /// The collection used when an event does not name one. Default: none.
@@ -25,6 +34,17 @@ public struct TopicRouting: Sendable, Equatable {
     /// (the configuration clears ``mWriteAvailable``); a `create` or `update` on a fenced topic, and a version that is
     /// missing or invalid, are refused at routing. Default: ``ExternalVersionFence/disabled``.
     public var fence: ExternalVersionFence = .disabled
+    /// How Debezium topics derive ids and treat truncates (read for ``Format/debezium`` and
+    /// ``Format/debeziumUnwrapped`` only). Default: ``DebeziumRouting/init(idFields:idSeparator:truncate:)``'s.
+    public var debezium = DebeziumRouting()
+    /// How the value's bytes are framed before the JSON (`value_framing`). Default: ``PayloadFraming/none``.
+    public var valueFraming: PayloadFraming = .none { didSet { updateDecodingPath() } }
+    /// How the key's bytes are framed (`key_framing`); a framed key is read as JSON by the id rule of
+    /// ``DebeziumKey`` on every format. Default: ``PayloadFraming/none``.
+    public var keyFraming: PayloadFraming = .none { didSet { updateDecodingPath() } }
+    /// Whether records need more than the envelope/raw scan of unframed values: a Debezium format or a framing. Kept
+    /// in step with ``format``, ``valueFraming`` and ``keyFraming`` so that the router tests one flag per record.
+    public private(set) var usesExtendedDecoding = false
 
     /// Creates the routing of one topic.
     public init(
@@ -32,13 +52,20 @@ public struct TopicRouting: Sendable, Equatable {
         defaultIndex: String? = nil,
         defaultCollection: String? = nil,
         mWriteAvailable: Bool = true,
-        fence: ExternalVersionFence = .disabled
+        fence: ExternalVersionFence = .disabled,
+        debezium: DebeziumRouting = DebeziumRouting(),
+        valueFraming: PayloadFraming = .none,
+        keyFraming: PayloadFraming = .none
     ) {
         self.format = format
         self.defaultIndex = defaultIndex
         self.defaultCollection = defaultCollection
         self.mWriteAvailable = mWriteAvailable
         self.fence = fence
+        self.debezium = debezium
+        self.valueFraming = valueFraming
+        self.keyFraming = keyFraming
+        updateDecodingPath()
     }
 }
 
@@ -87,5 +114,12 @@ public struct RetrySchedule: Sendable, Equatable {
         self.maximumDelay = maximumDelay
         self.multiplier = multiplier
         self.jitter = jitter
+    }
+}
+
+extension TopicRouting {
+    /// Recomputes ``usesExtendedDecoding``.
+    private mutating func updateDecodingPath() {
+        usesExtendedDecoding = format.isDebezium || valueFraming != .none || keyFraming != .none
     }
 }

@@ -34,6 +34,9 @@ public struct DaemonConfiguration: Sendable {
     public var createMissingCollections = false
     /// More lines of the `kafka:` section (indented two spaces), e.g. `kafka.security`/`tls`/`sasl`.
     public var extraKafkaLines: [String] = []
+    /// The `routing:` section's lines after `routing:` (indented two spaces), e.g. a topic's `format: debezium`;
+    /// none: no `routing:` section.
+    public var routingLines: [String] = []
 
     /// A configuration with the defaults above.
     public init(bootstrap: String, group: String, topic: String, kuzzleURL: String, deadLetterTopic: String? = nil) {
@@ -90,6 +93,7 @@ public struct DaemonConfiguration: Sendable {
             "shutdown:",
             "  drain_timeout: \(drainTimeout)",
         ]
+        if !routingLines.isEmpty { lines += ["routing:"] + routingLines }
         return lines.joined(separator: "\n") + "\n"
     }
 }

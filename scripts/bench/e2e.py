@@ -32,6 +32,9 @@ p = argparse.ArgumentParser()
 p.add_argument("--events", type=int, default=1_000_000)
 p.add_argument("--gzip", action="store_true", help="kuzzle.gzip: true (the daemon compresses request bodies)")
 p.add_argument("--route", default="mWrite", choices=["mWrite", "import", "auto"])
+p.add_argument("--format", default="envelope", choices=["envelope", "debezium"],
+               help="the workload: envelope events, or Debezium change events (op c/u, the same bodies as `after`, "
+                    "keys {\"id\": ...}) on a topic routed with format: debezium into bench/orders")
 p.add_argument("--stall", action="store_true")
 p.add_argument("--stall-seconds", type=int, default=60)
 p.add_argument("--latency-seconds", type=float, default=10.0)
@@ -79,18 +82,34 @@ def cleanup(*_):
             proc.kill()
 
 
+DEBEZIUM_SOURCE = {"version": "2.5.0.Final", "connector": "postgresql", "name": "bench", "ts_ms": 1700000000000,
+                   "snapshot": "false", "db": "bench", "schema": "public", "table": "orders", "txId": 771,
+                   "lsn": 24023128}
+
+
 def event_line(i, rng_pad, doc_id, collection, sent_ms=None):
     body = {"seq": i, "kind": "bench", "price": i % 997, "qty": i % 13, "tags": ["a", "b", "c"],
             "note": rng_pad}
     if sent_ms is not None:
         body["sentAt"] = sent_ms
+    if args.format == "debezium":
+        # A Debezium change event: the row in `after` (an update when the id repeats; DEFAULT replica identity, so
+        # `before` is null for a create and holds the key for an update), the key a JSON object.
+        # One collection for the whole topic: the id carries the envelope workload's collection, so both workloads
+        # have the same distinct documents and repeats.
+        doc_id = f"{doc_id}@{collection}"
+        row = dict(body, id=doc_id)
+        op = "u" if i % 5 == 4 else "c"
+        value = json.dumps({"before": {"id": doc_id} if op == "u" else None, "after": row, "source": DEBEZIUM_SOURCE,
+                            "op": op, "ts_ms": 1700000000000 + i, "transaction": None}, separators=(",", ":"))
+        return f'{{"id":"{doc_id}"}}|{value}\n'
     value = json.dumps({"index": "bench", "collection": collection, "_id": doc_id, "action": "write", "body": body},
                        separators=(",", ":"))
     return f"{doc_id}|{value}\n"
 
 
 def data_file(n):
-    path = os.path.join(RUN, f"bench-e2e-{n}.txt")
+    path = os.path.join(RUN, f"bench-e2e-{n}{'' if args.format == 'envelope' else '-' + args.format}.txt")
     if os.path.exists(path) and os.path.getsize(path) > 0:
         return path
     log(f"generating {n} events into {path}")
@@ -211,7 +230,7 @@ batching:
 writer:
   route: {args.route}
 {"  concurrency: " + args.concurrency + chr(10) if args.concurrency else ""}{"backpressure:" + chr(10) + "  max_buffered_bytes: " + args.max_buffered if args.max_buffered else ""}
-logging:
+{f"routing:{chr(10)}  topics:{chr(10)}    {TOPIC}:{chr(10)}      format: debezium{chr(10)}      index: bench{chr(10)}      collection: orders{chr(10)}" if args.format == "debezium" else ""}logging:
   level: {args.log_level}
   stats_interval: 0
 shutdown:
@@ -353,6 +372,8 @@ class FloorLatency:
             now = int(time.time() * 1000)
             self.seen += 1
             key = line.decode(errors="replace").strip()
+            if key.startswith('{"id":"'):  # --format debezium: the key is {"id":"<id>"}
+                key = key[7:-2]
             if key.startswith("flr-"):
                 self.latencies.append(now - int(key.split("-")[1]))
 
@@ -494,7 +515,7 @@ def main():
                      f"drained {N:,} in {results['stall'][1]:.1f} s after release; target <= 150 MiB"))
     width = max(len(r[0]) for r in rows)
     width2 = max(len(r[1]) for r in rows)
-    print(f"\nkuzzle-bridge end-to-end benchmark (route {args.route}, kuzzle.gzip {args.gzip}, "
+    print(f"\nkuzzle-bridge end-to-end benchmark (format {args.format}, route {args.route}, kuzzle.gzip {args.gzip}, "
           f"writer.concurrency {args.concurrency or 'default'}, "
           f"fetch.wait.max.ms {FETCH_WAIT_MS}, batching.max_wait {MAX_WAIT_MS}ms, tansu memory:// via tagshim)")
     for name, value, note in rows:

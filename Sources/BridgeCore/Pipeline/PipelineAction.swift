@@ -69,6 +69,9 @@ public enum PipelineNotice: Sendable, Equatable {
     case leaseRestored
     /// Batches of partitions this member no longer owns were dropped unsent (their new owner re-reads them).
     case batchesDropped(partitions: [TopicPartition], documents: Int)
+    /// A Debezium record without a row (or a truncate under `debezium.truncate: skip`) was skipped: its offset is
+    /// done. `firstForTopic` is true for the first one of its topic (one warning per topic).
+    case skipped(EventDecodingError, firstForTopic: Bool)
     /// The statistics line is due.
     case statisticsDue
     /// The once-a-second snapshot (metrics, stall detection) is due.

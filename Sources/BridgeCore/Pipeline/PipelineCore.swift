@@ -249,6 +249,10 @@ public struct PipelineCore: Sendable {
             event = try router.route(taking: record, routing: routing)
         } catch {
             let failure = error.error
+            if failure.disposition != .deadLetter || failure.kind == .truncate {
+                notRouted(error, now: now, into: &actions)
+                return
+            }
             deadLetterOrHalt(
                 origin: .routing,
                 record: error.record,

@@ -22,6 +22,11 @@ public struct PipelineCounters: Sendable, Equatable {
     public var inFlightDocuments = 0
     /// Documents dropped unsent because their partitions were revoked or lost (their new owner re-reads them).
     public var droppedByLease = 0
+    /// Debezium records that carry no row (heartbeats, schema changes, transaction records, logical messages),
+    /// skipped with their offsets completed, per topic.
+    public var skippedByTopic: [String: Int] = [:]
+    /// Debezium truncates (`op: t`) met, per topic, whatever `debezium.truncate` did with them.
+    public var truncatesByTopic: [String: Int] = [:]
     /// The next offset committed last, per partition.
     public var committed: [TopicPartition: Int64] = [:]
 

@@ -72,6 +72,14 @@ extension BridgeConfiguration {
             var parts = [routing.format.rawValue]
             if let index = routing.defaultIndex { parts.append("index=\(index)") }
             if let collection = routing.defaultCollection { parts.append("collection=\(collection)") }
+            if routing.valueFraming != .none { parts.append("value_framing=\(routing.valueFraming.rawValue)") }
+            if routing.keyFraming != .none { parts.append("key_framing=\(routing.keyFraming.rawValue)") }
+            if routing.format.isDebezium {
+                let fields =
+                    routing.debezium.idFields.isEmpty ? "key" : routing.debezium.idFields.joined(separator: ",")
+                parts.append("id_fields=\(fields) id_separator=\(routing.debezium.idSeparator)")
+                parts.append("truncate=\(routing.debezium.truncate.rawValue)")
+            }
             summary.append(("routing.topics.\(topic)", parts.joined(separator: " ")))
         }
         return Logger.Metadata(summary.map { ($0.0, Logger.MetadataValue.string($0.1)) }, uniquingKeysWith: { $1 })

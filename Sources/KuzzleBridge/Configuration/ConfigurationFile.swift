@@ -192,8 +192,28 @@ struct ConfigurationFile: Decodable, Equatable {
             var format: String?
             var index: String?
             var collection: String?
+            var debezium: Debezium?
+            var valueFraming: String?
+            var keyFraming: String?
 
-            enum CodingKeys: String, CodingKey, CaseIterable { case format, index, collection }
+            enum CodingKeys: String, CodingKey, CaseIterable {
+                case format, index, collection, debezium
+                case valueFraming = "value_framing"
+                case keyFraming = "key_framing"
+            }
+
+            /// `routing.topics.<topic>.debezium:`
+            struct Debezium: Decodable, Equatable {
+                var idFields: TextOrList?
+                var idSeparator: String?
+                var truncate: String?
+
+                enum CodingKeys: String, CodingKey, CaseIterable {
+                    case idFields = "id_fields"
+                    case idSeparator = "id_separator"
+                    case truncate
+                }
+            }
         }
     }
 
@@ -239,7 +259,15 @@ struct ConfigurationFile: Decodable, Equatable {
         CodingKeys.shutdown.rawValue: .section(leaves(Shutdown.CodingKeys.self)),
         CodingKeys.health.rawValue: .section(leaves(Health.CodingKeys.self)),
         CodingKeys.routing.rawValue: .section([
-            Routing.CodingKeys.topics.rawValue: .anyKeys(.section(leaves(Routing.Topic.CodingKeys.self)))
+            Routing.CodingKeys.topics.rawValue: .anyKeys(
+                .section(
+                    leaves(Routing.Topic.CodingKeys.self).merging([
+                        Routing.Topic.CodingKeys.debezium.rawValue: .section(
+                            leaves(Routing.Topic.Debezium.CodingKeys.self)
+                        )
+                    ]) { $1 }
+                )
+            )
         ]),
     ])
 

@@ -16,6 +16,8 @@ public final class BridgeMetrics: Sendable {
     private let gauges: [String: CoreMetrics.Gauge]
     private let previous = Mutex<PipelineSnapshot?>(nil)
     private let lagGauges = Mutex<[String: CoreMetrics.Gauge]>([:])
+    /// Per-topic counters (`kuzzle_bridge_skipped_records_total`, `kuzzle_bridge_truncates_total`), by name and topic.
+    private let topicCounters = Mutex<[String: CoreMetrics.Counter]>([:])
     /// Histogram of Kuzzle bulk request durations.
     private let requestDuration: CoreMetrics.Timer
     /// Histogram of documents per batch sent.
@@ -80,6 +82,8 @@ public final class BridgeMetrics: Sendable {
         for (name, value) in Self.gaugeSources {
             if let current = value(snapshot) { gauges[name]?.record(current) }
         }
+        updateTopicCounter("kuzzle_bridge_skipped_records_total", snapshot.skippedByTopic, last?.skippedByTopic)
+        updateTopicCounter("kuzzle_bridge_truncates_total", snapshot.truncatesByTopic, last?.truncatesByTopic)
         lagGauges.withLock { lagGauges in
             for (partition, lag) in snapshot.lag {
                 let gauge =
@@ -94,6 +98,26 @@ public final class BridgeMetrics: Sendable {
                         return made
                     }()
                 gauge.record(Double(max(0, lag)))
+            }
+        }
+    }
+
+    /// Adds to the per-topic counter `name` what each topic's total grew by since the last snapshot.
+    private func updateTopicCounter(_ name: String, _ totals: [String: Int], _ previous: [String: Int]?) {
+        guard !totals.isEmpty else { return }
+        topicCounters.withLock { counters in
+            for (topic, total) in totals {
+                let delta = total - (previous?[topic] ?? 0)
+                guard delta > 0 else { continue }
+                let key = "\(name)\u{0}\(topic)"
+                let counter =
+                    counters[key]
+                    ?? {
+                        let made = Counter(label: name, dimensions: [("topic", topic)], factory: factory)
+                        counters[key] = made
+                        return made
+                    }()
+                counter.increment(by: delta)
             }
         }
     }

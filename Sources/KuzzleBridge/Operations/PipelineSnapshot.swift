@@ -19,6 +19,10 @@ public struct PipelineSnapshot: Sendable, Equatable {
     public var overloads: Int
     /// Fenced lines Kuzzle answered 409 because a newer version was stored (`writer.fence`), done without a write.
     public var fencedStale: Int = 0
+    /// Debezium records without a row (heartbeats, schema changes…) skipped since start, per topic.
+    public var skippedByTopic: [String: Int] = [:]
+    /// Debezium truncates met since start, per topic.
+    public var truncatesByTopic: [String: Int] = [:]
     /// Documents in batches sent and not yet settled.
     public var inFlightDocuments: Int
     /// Batches being written (or waiting to retry).

@@ -94,6 +94,24 @@ extension BridgePipeline {
                 "Dropped unsent writes of partitions this member no longer owns (their new owner re-reads them)",
                 metadata: [LogKeys.kafkaPartition: "\(Self.list(partitions))", "documents": "\(documents)"]
             )
+        case .skipped(let record, let first):
+            let metadata: Logger.Metadata = [
+                LogKeys.kafkaTopic: "\(record.source.topic)", LogKeys.kafkaPartition: "\(record.source.partition)",
+                LogKeys.kafkaOffset: "\(record.source.offset)", LogKeys.error: "\(record.reason)",
+            ]
+            if first, record.kind == .truncate {
+                logger.warning(
+                    "Skipping Debezium truncates on this topic (debezium.truncate: skip; counted in the stats line and the metrics; this warning is not repeated)",
+                    metadata: metadata
+                )
+            } else if first {
+                logger.warning(
+                    "Skipping Debezium records that carry no row on this topic (counted in the stats line and the metrics; this warning is not repeated)",
+                    metadata: metadata
+                )
+            } else {
+                logger.debug("Skipped a Debezium record that carries no row", metadata: metadata)
+            }
         case .statisticsDue:
             logStatistics(now: now)
         case .snapshotDue:

@@ -25,6 +25,8 @@ extension BridgePipeline {
         ]
         if counters.droppedByLease > 0 { metadata["dropped_by_lease"] = "\(counters.droppedByLease)" }
         if configuration.writer.fence.isEnabled { metadata["fenced_stale"] = "\(counters.fencedStale)" }
+        if !counters.skippedByTopic.isEmpty { metadata["skipped"] = "\(Self.perTopic(counters.skippedByTopic))" }
+        if !counters.truncatesByTopic.isEmpty { metadata["truncates"] = "\(Self.perTopic(counters.truncatesByTopic))" }
         if let p50 = interval.p50 { metadata["kuzzle.p50_ms"] = "\(Int(p50.milliseconds.rounded()))" }
         if let p99 = interval.p99 { metadata["kuzzle.p99_ms"] = "\(Int(p99.milliseconds.rounded()))" }
         logger.info("stats", metadata: metadata)
@@ -72,6 +74,13 @@ extension BridgePipeline {
             isStopping: core.isStopping
         )
         snapshot.fencedStale = counters.fencedStale
+        snapshot.skippedByTopic = counters.skippedByTopic
+        snapshot.truncatesByTopic = counters.truncatesByTopic
         return snapshot
+    }
+
+    /// `topic=count;topic=count`, sorted by topic, for the stats line.
+    static func perTopic(_ counts: [String: Int]) -> String {
+        counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
     }
 }
