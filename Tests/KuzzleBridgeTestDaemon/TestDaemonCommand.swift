@@ -23,6 +23,9 @@ struct TestDaemonCommand: AsyncParsableCommand {
     )
     var wedgePollAfter: String?
 
+    @Flag(help: "Send every write request with strict, notifying ones included (shows the trap of realtime.md §1).")
+    var forceStrict = false
+
     func validate() throws {
         if let wedgePollAfter, ConfigurationUnits.parseDuration(wedgePollAfter) == nil {
             throw ValidationError("--wedge-poll-after: not a duration: \(wedgePollAfter)")
@@ -39,6 +42,7 @@ struct TestDaemonCommand: AsyncParsableCommand {
         }
         var hooks = PipelineHooks()
         hooks.testWedgePollingAfter = wedgePollAfter.flatMap(ConfigurationUnits.parseDuration)
+        hooks.testForcesStrict = forceStrict
         guard
             await BridgeDaemon.runLogged(
                 configuration: configuration,

@@ -32,6 +32,7 @@ extension PipelineHooks {
             }
         )
         combined.testWedgePollingAfter = first.testWedgePollingAfter ?? other.testWedgePollingAfter
+        combined.testForcesStrict = first.testForcesStrict || other.testForcesStrict
         return combined
     }
 

@@ -48,6 +48,10 @@ public struct PipelineHooks: Sendable {
     /// Test only: once ready, make the consumer's poll loop stop polling after this delay, as a wedged librdkafka
     /// would (the test daemon's `--wedge-poll-after`; ``BridgeService`` performs it). `nil` in production.
     @_spi(Testing) public var testWedgePollingAfter: Duration? = nil
+    /// Test only: send every write request with `strict`, notifying ones included, to show the trap the design avoids
+    /// (realtime.md §1: one failed item silences the whole request). The test daemon's `--force-strict`; `false` in
+    /// production.
+    @_spi(Testing) public var testForcesStrict = false
 
     /// Creates hooks; every callback defaults to doing nothing.
     public init(
