@@ -68,13 +68,14 @@ public struct BatchWritePlan: Sendable {
     /// Transient failures so far (each one a retry after backoff).
     public private(set) var retries = 0
     /// The most documents a request holds: the cap given, lowered by a 413 `write_limit_exceeded`; `nil` for none.
-    public private(set) var maximumDocumentsPerRequest: Int?
+    public internal(set) var maximumDocumentsPerRequest: Int?
     /// The count cap a 413 `services.storage.write_limit_exceeded` taught (half the documents of the refused request),
     /// `nil` when none came: the writer keeps it for the collection's next batches.
-    public private(set) var learnedDocumentLimit: Int?
+    public internal(set) var learnedDocumentLimit: Int?
 
     private var backoff: Backoff
-    private var groups: Deque<[Int]> = []
+    /// The groups of positions waiting to be sent, in order (``WritePolicyPlan+Requests.swift`` cuts them).
+    var groups: Deque<[Int]> = []
     private var inFlight: [Int]?
     private var written: [Bool]
     /// Positions refused for good with no earlier version left to try.
@@ -123,44 +124,7 @@ public struct BatchWritePlan: Sendable {
             }
         }
         guard !sendable.isEmpty else { return }
-        guard route == .document || self.maximumDocumentsPerRequest != nil else {
-            groups.append(sendable)
-            return
-        }
-        var runs: [[Int]] = []
-        if route == .document {
-            var run: [Int] = []
-            for position in sendable {
-                if let first = run.first, batch.operations[first].action != batch.operations[position].action {
-                    runs.append(run)
-                    run = []
-                }
-                run.append(position)
-            }
-            runs.append(run)
-        } else {
-            runs = [sendable]
-        }
-        for run in runs { groups.append(contentsOf: chunked(run)) }
-    }
-
-    /// `positions` in pieces of at most ``maximumDocumentsPerRequest``, in order.
-    private func chunked(_ positions: [Int]) -> [[Int]] {
-        guard let cap = maximumDocumentsPerRequest, positions.count > cap else { return [positions] }
-        return stride(from: 0, to: positions.count, by: cap).map {
-            Array(positions[$0..<min($0 + cap, positions.count)])
-        }
-    }
-
-    /// A 413 `write_limit_exceeded` on `positions`: the cap becomes half of them, and every group waiting is cut to it.
-    private mutating func learnDocumentLimit(from positions: [Int]) {
-        let cap = max(1, positions.count / 2)
-        guard cap < (maximumDocumentsPerRequest ?? Int.max) else { return }
-        maximumDocumentsPerRequest = cap
-        learnedDocumentLimit = cap
-        let waiting = Array(groups)
-        groups.removeAll()
-        for group in waiting { groups.append(contentsOf: chunked(group)) }
+        for group in requestGroups(sendable) { groups.append(group) }
     }
 
     /// The event to send for `position`: the batch's operation, or the earlier version it falls back to.
