@@ -7,24 +7,39 @@
 /// ordered by topic then partition. Kuzzle echoes it in every notification of the request.
 public enum RequestVolatile {
     /// The JSON object for `instance` and the sources of the events sent.
+    ///
+    /// One pass, no hashing: sources of one partition usually come in runs, so the last partition seen is checked
+    /// first, then the few others linearly.
     public static func json(instance: String, sources: some Sequence<EventSource>) -> String {
-        var ranges: [TopicPartition: (first: Int64, last: Int64)] = [:]
+        var ranges: [(partition: TopicPartition, first: Int64, last: Int64)] = []
+        var current = -1
         for source in sources {
-            let key = source.topicPartition
-            if let range = ranges[key] {
-                ranges[key] = (min(range.first, source.offset), max(range.last, source.offset))
-            } else {
-                ranges[key] = (source.offset, source.offset)
+            if current < 0 || ranges[current].partition.partition != source.partition
+                || ranges[current].partition.topic != source.topic
+            {
+                current =
+                    ranges.firstIndex {
+                        $0.partition.partition == source.partition && $0.partition.topic == source.topic
+                    } ?? -1
+                if current < 0 {
+                    ranges.append((source.topicPartition, source.offset, source.offset))
+                    current = ranges.count - 1
+                    continue
+                }
             }
+            ranges[current].first = min(ranges[current].first, source.offset)
+            ranges[current].last = max(ranges[current].last, source.offset)
         }
         var json = "{\"bridge\":" + quoted(instance)
-        let ordered = ranges.sorted {
-            $0.key.topic == $1.key.topic ? $0.key.partition < $1.key.partition : $0.key.topic < $1.key.topic
-        }
-        if ordered.count == 1, let only = ordered.first {
-            json += "," + members(only.key, only.value)
+        if ranges.count == 1 {
+            json += "," + members(ranges[0].partition, (ranges[0].first, ranges[0].last))
         } else {
-            json += ",\"partitions\":[" + ordered.map { "{" + members($0.key, $0.value) + "}" }.joined(separator: ",")
+            let ordered = ranges.sorted {
+                $0.partition.topic == $1.partition.topic
+                    ? $0.partition.partition < $1.partition.partition : $0.partition.topic < $1.partition.topic
+            }
+            json += ",\"partitions\":["
+            json += ordered.map { "{" + members($0.partition, ($0.first, $0.last)) + "}" }.joined(separator: ",")
             json += "]"
         }
         return json + "}"

@@ -35,11 +35,19 @@ extension BatchWriter {
     {
         var options = self.options
         options.notify = notify && route == .mWrite
-        if let instance {
+        guard let instance else { return options }
+        if positions.count == plan.batch.documentCount && !plan.hasFallbacks {
+            // The whole batch (the usual case): its sources, the versions it coalesced included, read in place.
+            options.volatile = RequestVolatile.json(instance: instance, sources: plan.batch.sources)
+        } else if plan.hasFallbacks {
             options.volatile = RequestVolatile.json(
                 instance: instance,
                 sources: positions.lazy.map { plan.event(at: $0).source }
             )
+        } else {
+            options.volatile = plan.batch.operations.withUnsafeBufferPointer { events in
+                RequestVolatile.json(instance: instance, sources: positions.lazy.map { events[$0].source })
+            }
         }
         return options
     }
