@@ -192,6 +192,56 @@ extension IntegrationTests {
             #expect(outcome.deadLetters == ["doc-117"])
         }
 
+        @Test(
+            "notify: true under auto: every write is notified even when deletes share its stretch of the stream; the deletes go through bulk:import, unnotified"
+        )
+        func notifyUnderAutoDoesNotDependOnNeighbours() async throws {
+            let bootstrap = try IntegrationEnvironment.mockBootstrap()
+            let names = ScenarioNames("rt-auto")
+            let collection = names.collections[0]
+            var model = ExpectedState()
+            var messages: [OutgoingMessage] = []
+            for number in 0..<300 {
+                // Every third event deletes an id that was never written (a 404 on import: done).
+                let delete = number % 3 == 2
+                let document = DocumentKey(
+                    index: names.index,
+                    collection: collection,
+                    id: delete ? "gone-\(number)" : "doc-\(number)"
+                )
+                let event = TestEvent(
+                    document: document,
+                    action: delete ? .delete : .write,
+                    body: delete ? nil : ["seq": .int(number)]
+                )
+                model.apply(event)
+                messages.append(event.message)
+            }
+            let ends = try await Self.produce(messages, bootstrap: bootstrap, topic: names.topic)
+            try await StandInHelpers.withStandIn(index: names.index, collections: names.collections) { server in
+                var configuration = Self.configuration(
+                    names,
+                    bootstrap: bootstrap,
+                    server: server,
+                    route: "auto",
+                    documents: 1000
+                )
+                configuration.notify = true
+                configuration.maxWait = "50ms"
+                let daemon = try DaemonProcess(name: "bridge", configuration: configuration)
+                let probe = try OffsetsProbe(bootstrap: bootstrap, group: names.group, topic: names.topic)
+                try daemon.start()
+                await ScenarioChecks.expectAllCommitted(probe, ends, daemon: daemon, timeout: .seconds(90))
+                await ScenarioChecks.expectCleanStop(daemon)
+                await probe.close()
+                try ScenarioChecks.expectFinalState(of: server, names: names, equals: model.documents)
+                let notified = server.notifications
+                #expect(notified.count == 200, "every write, and only the writes")
+                #expect(notified.allSatisfy { $0.requestAction == "bulk:mWrite" && $0.action == "create" })
+                #expect(server.counters.documentsReceived["bulk:import"] == 100, "\(server.counters)")
+            }
+        }
+
         /// 450 writes on the document route against a stand-in capped at 100 documents per request.
         static func cappedAt100(refusingCapabilities: Bool) async throws -> (requests: Int, log: String) {
             let bootstrap = try IntegrationEnvironment.mockBootstrap()
