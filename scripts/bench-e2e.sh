@@ -3,10 +3,13 @@
 # installs what it needs (scripts/setup.sh), builds the daemon and the Kuzzle stand-in in release, starts tansu
 # memory:// behind tagshim (scripts/brokers.sh), then measures kcat's group consume (the floor) and the daemon
 # bridging the same events into the stand-in, plus latency at ~10% of the measured peak, and prints one table.
-# Usage: scripts/bench-e2e.sh [--events N] [--gzip] [--route mWrite|import|auto] [--format envelope|debezium] [--stall]
+# Usage: scripts/bench-e2e.sh [--events N] [--gzip] [--route mWrite|import|auto|document] [--notify]
+#                             [--format envelope|debezium] [--stall]
 #   --events N   events to produce and bridge (default 1000000)
 #   --gzip       the daemon sends gzip-compressed request bodies (kuzzle.gzip: true; off by default)
-#   --route R    writer.route (default mWrite)
+#   --route R    writer.route (default mWrite); document writes through document:mCreateOrReplace (Kuzzle metadata,
+#                notifications, at most 200 documents per request)
+#   --notify     writer.notify: true (bulk:mWrite requests ask for notifications; routes mWrite and auto)
 #   --format F   the workload: envelope (default) or debezium (Debezium change events, format: debezium)
 #   --concurrency C              writer.concurrency for the daemon: a number or adaptive (default: the daemon's)
 #   --stall      also: the stand-in stops answering for 60 s while a fresh daemon faces N events; peak RSS

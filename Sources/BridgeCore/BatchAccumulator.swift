@@ -28,6 +28,7 @@ public struct BatchAccumulator: Sendable {
         /// (a write whose body bulk:import cannot carry, ``ImportHazard/excludesImport``) and the other is an event
         /// mWrite cannot carry (create, update, delete). Under `writer.route: auto` a batch goes as mWrite only when
         /// every event is a write, so the batch is sealed and the event opens the next one (order per target kept).
+        /// With ``BatchLimits/separatesWrites`` (`writer.notify` under `auto`), any write next to another action.
         case mixedRoutes = "mixed-routes"
     }
 
@@ -108,7 +109,9 @@ public struct BatchAccumulator: Sendable {
             return actions
         }
         var position = openBatches.position(of: key)
-        if let open = position, openBatches.mixesRoutes(adding: event, toBatchAt: open) {
+        if let open = position,
+            openBatches.mixesRoutes(adding: event, toBatchAt: open, separatingWrites: limits.separatesWrites)
+        {
             actions.append(.seal(openBatches.remove(at: open), reason: .mixedRoutes))
             position = nil
         }
@@ -215,7 +218,16 @@ struct OpenBatches: Sendable {
     /// Whether adding `event` to the open batch at `position` would put a write only bulk:mWrite can carry together
     /// with an event bulk:mWrite cannot carry (``DocumentAction/isMWriteEligible``), in either order. Declared
     /// `mutating` (it changes nothing) so the batch is read in place. Costs nothing while no such write is open.
-    mutating func mixesRoutes(adding event: borrowing DocumentEvent, toBatchAt position: Int) -> Bool {
+    /// With `separatingWrites`, a write next to any other action mixes too (the open batch's kind is known from its
+    /// ``DocumentBatch/isCreateOrReplaceOnly``).
+    mutating func mixesRoutes(
+        adding event: borrowing DocumentEvent,
+        toBatchAt position: Int,
+        separatingWrites: Bool = false
+    ) -> Bool {
+        if separatingWrites {
+            return (event.action == .write) != batches[position].isCreateOrReplaceOnly
+        }
         if event.importHazard.excludesImport {
             return !batches[position].isCreateOrReplaceOnly
         }

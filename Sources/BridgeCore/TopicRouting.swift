@@ -79,6 +79,10 @@ public struct BatchLimits: Sendable, Equatable {
     /// Seal a batch once its oldest event has waited this long since it was produced (its Kafka timestamp), but
     /// always leave a new batch at least a quarter of it to fill. Default: 200 ms.
     public var maximumWait: Duration
+    /// Whether writes (create-or-replace) never share a batch with creates, updates and deletes: under
+    /// `writer.route: auto` with `writer.notify` on, so that a write goes through bulk:mWrite (notified) whatever else
+    /// the stream holds, and never through bulk:import (which never notifies). Default: `false`.
+    public var separatesWrites = false
 
     /// Creates batch limits.
     public init(

@@ -47,16 +47,21 @@ public struct WritePolicy: Sendable, Hashable {
 
     /// The verdict on one failed document (kuzzle-api.md §4.4, issue 14 item 4).
     ///
-    /// - 400 and other 4xx: refuse. 404: done for an import `delete`/`update` (nothing left to delete; a later event
-    ///   of an at-least-once replay may have deleted it), refuse otherwise (mWrite: the index vanished behind Kuzzle's
+    /// - 400 and other 4xx: refuse, except a document:mCreate item answered 400 "document already exists" (Kuzzle
+    ///   2.56 checks with its own mGet before writing, realtime.md §2): done, the id exists. 404: done for a `delete`
+    ///   or an `update` through bulk:import or the document controller (nothing left to delete; a later event of an
+    ///   at-least-once replay may have deleted it), refuse otherwise (mWrite: the index vanished behind Kuzzle's
     ///   cache). 409: done for an import `create` (exists) and a fenced line (already newer); retry for an unfenced
     ///   `update` (lost a race between Elasticsearch's get and index: not applied) and for anything else.
     /// - 429, 5xx and statuses that are no error (0, 1xx–3xx: nothing proves a write): retry.
     public func verdict(on failure: WriteItemFailure, route: WriteRoute, action: DocumentAction) -> ItemVerdict {
         if failure.notSent { return .refuse }
         switch failure.status {
+        case 400
+        where route == .document && action == .create && failure.reason == Self.documentAlreadyExistsReason:
+            return .done
         case 404:
-            return route == .importBulk && (action == .delete || action == .update) ? .done : .refuse
+            return route != .mWrite && (action == .delete || action == .update) ? .done : .refuse
         case 409:
             if route == .importBulk && (action == .create || failure.fenced) { return .done }
             return .retry(overload: false)
@@ -70,6 +75,12 @@ public struct WritePolicy: Sendable, Hashable {
             return .retry(overload: false)
         }
     }
+
+    /// The per-item reason of Kuzzle 2.56's document:mCreate for an id that exists.
+    public static let documentAlreadyExistsReason = "document already exists"
+
+    /// Kuzzle's error id for more documents in one document:m* request than `limits.documentsWriteCount`.
+    public static let writeLimitExceededID = "services.storage.write_limit_exceeded"
 
     // MARK: - Whole request
 

@@ -5,12 +5,16 @@ public enum WriteRoute: Sendable, Hashable, CustomStringConvertible {
     case mWrite
     /// bulk:import: index, create, update, delete lines.
     case importBulk
+    /// The document controller (`writer.route: document`): writes through document:mCreateOrReplace, creates through
+    /// document:mCreate, updates through document:mUpdate, deletes through document:mDelete; one action per request.
+    case document
 
-    /// `bulk:mWrite` or `bulk:import`.
+    /// `bulk:mWrite`, `bulk:import` or `document:m*`.
     public var description: String {
         switch self {
         case .mWrite: "bulk:mWrite"
         case .importBulk: "bulk:import"
+        case .document: "document:m*"
         }
     }
 }

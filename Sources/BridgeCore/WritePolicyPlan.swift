@@ -14,7 +14,11 @@ import DequeModule
 ///   (issue 14 item 1): the refused event is reported, the earlier version is sent in its place, and so on back to the
 ///   first; Kuzzle ends with the last acceptable version;
 /// - with `writer.route: mWrite`, events bulk:mWrite cannot carry (anything but `write`) are refused each on its own,
-///   the others written (issue 14 item 13).
+///   the others written (issue 14 item 13);
+/// - through the document controller (``WriteRoute/document``) every request carries one action: the batch is sent as
+///   its runs of consecutive operations sharing an action, in order (per-id order holds: one request at a time);
+/// - with a count cap (`limits.documentsWriteCount`), no request holds more documents than the cap; a 413
+///   `services.storage.write_limit_exceeded` halves it for the rest of the batch (``learnedDocumentLimit``).
 public struct BatchWritePlan: Sendable {
     /// What the writer must do next.
     public enum Step: Sendable {
@@ -63,9 +67,15 @@ public struct BatchWritePlan: Sendable {
     public private(set) var fencedStale = 0
     /// Transient failures so far (each one a retry after backoff).
     public private(set) var retries = 0
+    /// The most documents a request holds: the cap given, lowered by a 413 `write_limit_exceeded`; `nil` for none.
+    public internal(set) var maximumDocumentsPerRequest: Int?
+    /// The count cap a 413 `services.storage.write_limit_exceeded` taught (half the documents of the refused request),
+    /// `nil` when none came: the writer keeps it for the collection's next batches.
+    public internal(set) var learnedDocumentLimit: Int?
 
     private var backoff: Backoff
-    private var groups: Deque<[Int]> = []
+    /// The groups of positions waiting to be sent, in order (``WritePolicyPlan+Requests.swift`` cuts them).
+    var groups: Deque<[Int]> = []
     private var inFlight: [Int]?
     private var written: [Bool]
     /// Positions refused for good with no earlier version left to try.
@@ -76,12 +86,20 @@ public struct BatchWritePlan: Sendable {
     private var targetToCreate = false
     private var pendingMissingTarget: WriteRefusal?
 
-    /// Plans the write of `batch` through `route`.
-    public init(batch: DocumentBatch, route: WriteRoute, policy: WritePolicy, backoff: Backoff) {
+    /// Plans the write of `batch` through `route`, at most `maximumDocumentsPerRequest` documents per request (`nil`:
+    /// no count cap, only the batch's own limits).
+    public init(
+        batch: DocumentBatch,
+        route: WriteRoute,
+        policy: WritePolicy,
+        backoff: Backoff,
+        maximumDocumentsPerRequest: Int? = nil
+    ) {
         self.batch = batch
         self.route = route
         self.policy = policy
         self.backoff = backoff
+        self.maximumDocumentsPerRequest = maximumDocumentsPerRequest.map { max(1, $0) }
         written = [Bool](repeating: false, count: batch.documentCount)
         refused = written
         var sendable: [Int] = []
@@ -105,7 +123,8 @@ public struct BatchWritePlan: Sendable {
                 sendable.append(position)
             }
         }
-        if !sendable.isEmpty { groups.append(sendable) }
+        guard !sendable.isEmpty else { return }
+        for group in requestGroups(sendable) { groups.append(group) }
     }
 
     /// The event to send for `position`: the batch's operation, or the earlier version it falls back to.
@@ -263,6 +282,9 @@ public struct BatchWritePlan: Sendable {
             groups.prepend(positions)
         case .split, .bisect:
             history.groupChanged()
+            if case .answered(413, WritePolicy.writeLimitExceededID, _) = failure {
+                learnDocumentLimit(from: positions)
+            }
             let middle = positions.count / 2
             groups.prepend(Array(positions[middle...]))
             groups.prepend(Array(positions[..<middle]))

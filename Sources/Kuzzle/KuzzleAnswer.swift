@@ -121,6 +121,9 @@ struct KuzzleItemFailure: Sendable, Hashable {
                 try scanner.readObject { (scanner, key) throws(JSONScanError) in
                     if key.is("_id") { item.id = try scanner.readOptionalString() } else { try scanner.skipValue() }
                 }
+            } else if key.is("_id") {
+                // document:mDelete items: {"_id","reason","status"}.
+                item.id = try scanner.readOptionalString()
             } else if key.is("reason") {
                 item.reason = try scanner.readOptionalString() ?? ""
             } else if key.is("status") {
@@ -158,13 +161,18 @@ struct KuzzleItemFailure: Sendable, Hashable {
     }
 }
 
-/// The `result` of a bulk answer: `{"errors":[…],"successes":[…]}`; successes are skipped unread.
+/// The `result` of a bulk answer: `{"errors":[…],"successes":[…]}`; successes are skipped unread unless asked for.
 struct KuzzleBulkAnswerResult: Sendable, Hashable {
     /// The failed items, in Kuzzle's order.
     var failures: [KuzzleItemFailure] = []
+    /// The ids of the successes (UTF-8 bytes), when read: `{"_id",…}` items, or bare ids (document:mDelete).
+    var successIDs: Set<[UInt8]>?
 
-    /// Reads a bulk result object.
-    static func parse(_ scanner: inout JSONScanner) throws(JSONScanError) -> KuzzleBulkAnswerResult {
+    /// Reads a bulk result object; `readingSuccesses` collects ``successIDs``.
+    static func parse(
+        _ scanner: inout JSONScanner,
+        readingSuccesses: Bool = false
+    ) throws(JSONScanError) -> KuzzleBulkAnswerResult {
         var result = KuzzleBulkAnswerResult()
         guard scanner.peek() == UInt8(ascii: "{") else {
             try scanner.skipValue()
@@ -173,6 +181,24 @@ struct KuzzleBulkAnswerResult: Sendable, Hashable {
         try scanner.readObject { (scanner, key) throws(JSONScanError) in
             if key.is("errors"), scanner.peek() == UInt8(ascii: "[") {
                 result.failures = try KuzzleItemFailure.parseList(&scanner)
+            } else if readingSuccesses, key.is("successes"), scanner.peek() == UInt8(ascii: "[") {
+                var ids: Set<[UInt8]> = []
+                try scanner.readArray { (scanner) throws(JSONScanError) in
+                    if scanner.peek() == UInt8(ascii: "{") {
+                        try scanner.readObject { (scanner, key) throws(JSONScanError) in
+                            if key.is("_id"), let id = try scanner.readOptionalString() {
+                                ids.insert(Array(id.utf8))
+                            } else {
+                                try scanner.skipValue()
+                            }
+                        }
+                    } else if scanner.peek() == UInt8(ascii: "\""), let id = try scanner.readOptionalString() {
+                        ids.insert(Array(id.utf8))
+                    } else {
+                        try scanner.skipValue()
+                    }
+                }
+                result.successIDs = ids
             } else {
                 try scanner.skipValue()
             }

@@ -4,20 +4,78 @@ public enum KuzzleBulkRoute: Sendable, Hashable, CustomStringConvertible {
     case mWrite
     /// `POST /{index}/{collection}/_bulk`: Elasticsearch bulk actions (index, create, update, delete).
     case importBulk
+    /// `PUT /{index}/{collection}/_mCreateOrReplace`: create-or-replace with Kuzzle metadata and notifications;
+    /// only ``KuzzleBulkAction/index``; at most `limits.documentsWriteCount` documents.
+    case mCreateOrReplace
+    /// `POST /{index}/{collection}/_mCreate`: only ``KuzzleBulkAction/create``; an existing id is a per-item 400
+    /// "document already exists".
+    case mCreate
+    /// `PATCH /{index}/{collection}/_mUpdate`: only ``KuzzleBulkAction/update``; a missing id is a per-item 404.
+    case mUpdate
+    /// `DELETE /{index}/{collection}/_mDelete`: only ``KuzzleBulkAction/delete``; a missing id is a per-item 404.
+    case mDelete
+
+    /// The document controller route that carries `action`.
+    public static func documentController(for action: KuzzleBulkAction) -> KuzzleBulkRoute {
+        switch action {
+        case .index: .mCreateOrReplace
+        case .create: .mCreate
+        case .update: .mUpdate
+        case .delete: .mDelete
+        }
+    }
+
+    /// Whether the route is one of the document controller's (``mCreateOrReplace``, ``mCreate``, ``mUpdate``,
+    /// ``mDelete``): one action per request, Kuzzle metadata, notifications, a count limit.
+    public var isDocumentController: Bool {
+        switch self {
+        case .mWrite, .importBulk: false
+        case .mCreateOrReplace, .mCreate, .mUpdate, .mDelete: true
+        }
+    }
+
+    /// The one action a document controller route carries (`nil` for the bulk routes).
+    public var documentAction: KuzzleBulkAction? {
+        switch self {
+        case .mWrite, .importBulk: nil
+        case .mCreateOrReplace: .index
+        case .mCreate: .create
+        case .mUpdate: .update
+        case .mDelete: .delete
+        }
+    }
 
     /// The route's last path segment.
     var pathSuffix: String {
         switch self {
         case .mWrite: "_mWrite"
         case .importBulk: "_bulk"
+        case .mCreateOrReplace: "_mCreateOrReplace"
+        case .mCreate: "_mCreate"
+        case .mUpdate: "_mUpdate"
+        case .mDelete: "_mDelete"
         }
     }
 
-    /// Kuzzle's action name (`bulk:mWrite` or `bulk:import`).
+    /// The HTTP method of the route.
+    var method: String {
+        switch self {
+        case .mWrite, .importBulk, .mCreate: "POST"
+        case .mCreateOrReplace: "PUT"
+        case .mUpdate: "PATCH"
+        case .mDelete: "DELETE"
+        }
+    }
+
+    /// Kuzzle's action name (`bulk:mWrite`, `bulk:import`, `document:mCreateOrReplace`…).
     public var description: String {
         switch self {
         case .mWrite: "bulk:mWrite"
         case .importBulk: "bulk:import"
+        case .mCreateOrReplace: "document:mCreateOrReplace"
+        case .mCreate: "document:mCreate"
+        case .mUpdate: "document:mUpdate"
+        case .mDelete: "document:mDelete"
         }
     }
 }
@@ -91,12 +149,20 @@ public struct KuzzleBulkOperation: Sendable, Hashable {
 public struct KuzzleWriteOptions: Sendable, Hashable {
     /// Overrides ``KuzzleClientConfiguration/refresh`` for this request when set. Default: `nil`.
     public var refresh: KuzzleClientConfiguration.Refresh?
-    /// bulk:mWrite only: ask Kuzzle to send realtime notifications (`&notify`). Default: `false`.
+    /// bulk:mWrite only: ask Kuzzle to send realtime notifications (`&notify`). The request then runs without
+    /// `strict` (realtime.md §1: a strict request with one failed item notifies nothing) and its 200 answer is read
+    /// item by item, each document written only when Kuzzle lists it among the successes. Default: `false`.
     public var notify: Bool
+    /// The `X-Kuzzle-Volatile` header: a JSON object Kuzzle echoes in the answer and in every notification of the
+    /// request (one line, no secret). Default: `nil`, no header.
+    public var volatile: String?
+    /// Test only: `strict` even on a notifying request, to show that one failed item then silences them all.
+    @_spi(Testing) public var testForcesStrict = false
 
     /// Creates options.
-    public init(refresh: KuzzleClientConfiguration.Refresh? = nil, notify: Bool = false) {
+    public init(refresh: KuzzleClientConfiguration.Refresh? = nil, notify: Bool = false, volatile: String? = nil) {
         self.refresh = refresh
         self.notify = notify
+        self.volatile = volatile
     }
 }

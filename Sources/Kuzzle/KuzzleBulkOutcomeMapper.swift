@@ -60,11 +60,15 @@ struct KuzzleBulkOutcomeMapper {
             let members = positions.filter { key.action == nil || sent[$0].action == key.action }
             for (rank, position) in members.enumerated() {
                 let failure = rank < groupFailures.count ? groupFailures[rank] : last
-                let disposition = KuzzleDocumentFailure.disposition(
+                var disposition = KuzzleDocumentFailure.disposition(
                     status: failure.status,
                     route: route,
                     action: sent[position].action
                 )
+                // Kuzzle 2.56's mCreate answers an existing id with its own 400, not Elasticsearch's 409.
+                if route == .mCreate && failure.status == 400 && failure.reason == "document already exists" {
+                    disposition = .alreadyDone
+                }
                 outcomes[position] = .failed(
                     KuzzleDocumentFailure(
                         status: failure.status,

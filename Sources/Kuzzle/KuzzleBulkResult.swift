@@ -89,7 +89,7 @@ public struct KuzzleDocumentFailure: Sendable, Hashable, CustomStringConvertible
     ///
     /// - 429 and 5xx: retry. 400 and other 4xx: permanent.
     /// - 404: bulk:mWrite → permanent (the index vanished behind Kuzzle's cache: a configuration issue);
-    ///   import delete and import update → already done (the document is gone: nothing is left to delete or to
+    ///   delete and update (bulk:import, document:mDelete, document:mUpdate) → already done (the document is gone: nothing is left to delete or to
     ///   update; after an at-least-once replay a later event may have deleted it, so refusing the update would halt a
     ///   partition on a replay); import index/create → permanent.
     /// - 409: bulk:import create → already done (the id exists); bulk:import update → retry (an unversioned update
@@ -105,7 +105,7 @@ public struct KuzzleDocumentFailure: Sendable, Hashable, CustomStringConvertible
     ) -> Disposition {
         switch status {
         case 404:
-            if route == .importBulk && (action == .delete || action == .update) { return .alreadyDone }
+            if route != .mWrite && (action == .delete || action == .update) { return .alreadyDone }
             return .permanent
         case 409:
             return route == .importBulk && action != .update ? .alreadyDone : .retry

@@ -49,6 +49,46 @@ extension KuzzleClient {
         try await bulk(.importBulk, index: index, collection: collection, operations: operations, options: options)
     }
 
+    /// Writes through the document controller (realtime.md §2): `route` is ``KuzzleBulkRoute/mCreateOrReplace``
+    /// (operations ``KuzzleBulkAction/index``), ``KuzzleBulkRoute/mCreate`` (create), ``KuzzleBulkRoute/mUpdate``
+    /// (update) or ``KuzzleBulkRoute/mDelete`` (delete).
+    ///
+    /// Kuzzle stamps `_kuzzle_info` and sends realtime notifications, so the request runs without `strict` (a strict
+    /// request with one failed item notifies nothing) and each document counts written only when the 200 answer lists
+    /// it among the successes. mCreateOrReplace asks `source=false` (smaller answers). Kuzzle refuses more documents
+    /// than its `limits.documentsWriteCount` with 413 `services.storage.write_limit_exceeded`: the caller caps requests.
+    ///
+    /// - Returns: One outcome per operation, by position: mCreate's 400 "document already exists" and the 404 of
+    ///   mUpdate and mDelete are failures with disposition ``KuzzleDocumentFailure/Disposition/alreadyDone``.
+    /// - Throws: ``KuzzleError`` when the request as a whole failed, and (fatal: a caller bug) for a bulk route or an
+    ///   operation whose action the route does not carry.
+    public func writeDocuments(
+        route: KuzzleBulkRoute,
+        index: String,
+        collection: String,
+        operations: [KuzzleBulkOperation],
+        options: KuzzleWriteOptions = KuzzleWriteOptions()
+    ) async throws(KuzzleError) -> KuzzleBulkResult {
+        guard let action = route.documentAction else {
+            throw KuzzleError(
+                kind: .fatal,
+                status: nil,
+                id: nil,
+                message: "\(route) is not a document controller route"
+            )
+        }
+        if let wrong = operations.first(where: { $0.action != action }) {
+            throw KuzzleError(
+                kind: .fatal,
+                status: nil,
+                id: nil,
+                message:
+                    "\(route) only carries \(action.rawValue); operation \"\(wrong.id)\" is \(wrong.action.rawValue)"
+            )
+        }
+        return try await bulk(route, index: index, collection: collection, operations: operations, options: options)
+    }
+
     /// Validates, encodes, sends and decodes one bulk request.
     private func bulk(
         _ route: KuzzleBulkRoute,
@@ -81,13 +121,19 @@ extension KuzzleClient {
 
         let body = try encodeBody(sent, route: route)
         let answer = try await perform(
-            .POST,
+            HTTPMethod(rawValue: route.method),
             Self.pathSegment(index) + Self.pathSegment(collection) + "/" + route.pathSuffix
                 + query(route: route, options: options),
             body: body,
-            gzipped: configuration.gzipRequests
+            gzipped: configuration.gzipRequests,
+            headers: options.volatile.map { [("X-Kuzzle-Volatile", $0)] } ?? []
         )
-        let sentOutcomes = try decodeBulkAnswer(answer, route: route, sent: sent)
+        let sentOutcomes = try decodeBulkAnswer(
+            answer,
+            route: route,
+            sent: sent,
+            listsSuccesses: !Self.isStrict(route: route, options: options)
+        )
         if let sentPositions {
             for (offset, position) in sentPositions.enumerated() { outcomes[position] = sentOutcomes[offset] }
         } else {
@@ -125,12 +171,21 @@ extension KuzzleClient {
         return body
     }
 
-    /// The query string: `?strict`, then `&refresh=wait_for` and (mWrite) `&notify` when asked.
-    private func query(route: KuzzleBulkRoute, options: KuzzleWriteOptions) -> String {
-        var query = "?strict"
-        if (options.refresh ?? configuration.refresh) == .waitFor { query += "&refresh=wait_for" }
-        if route == .mWrite && options.notify { query += "&notify" }
-        return query
+    /// Whether the request runs with `strict`: every bulk request but a notifying one (mWrite with `notify`, the
+    /// document controller), since strict mode suppresses every notification of a request with one failed item.
+    static func isStrict(route: KuzzleBulkRoute, options: KuzzleWriteOptions) -> Bool {
+        options.testForcesStrict || !(route.isDocumentController || (route == .mWrite && options.notify))
+    }
+
+    /// The query string: `strict` (see ``isStrict(route:options:)``), `refresh=wait_for` and (mWrite) `notify` when
+    /// asked, `source=false` for mCreateOrReplace.
+    func query(route: KuzzleBulkRoute, options: KuzzleWriteOptions) -> String {
+        var arguments: [String] = []
+        if Self.isStrict(route: route, options: options) { arguments.append("strict") }
+        if (options.refresh ?? configuration.refresh) == .waitFor { arguments.append("refresh=wait_for") }
+        if route == .mWrite && options.notify { arguments.append("notify") }
+        if route == .mCreateOrReplace { arguments.append("source=false") }
+        return arguments.isEmpty ? "" : "?" + arguments.joined(separator: "&")
     }
 
     /// Why an operation is failed without being sent, or `nil` when it can be sent.
@@ -158,20 +213,26 @@ extension KuzzleClient {
     ///
     /// - 2xx: `result.errors` lists the failures. 400 `api.process.incomplete_multiple_request`: `error.errors` does.
     ///   Anything else is a whole-request failure.
+    /// - `listsSuccesses` (a request without `strict`): `result.successes` is read too, and a document listed in
+    ///   neither is reported failed with status 0 (retried): offsets move only past documents Kuzzle listed as
+    ///   written.
     /// - Throws: ``KuzzleError``: the classified error; transient when a success answer is unreadable or names a
     ///   failure that matches no operation sent (replaying the batch is idempotent).
     func decodeBulkAnswer(
         _ answer: HTTPAnswer,
         route: KuzzleBulkRoute,
-        sent: [KuzzleBulkOperation]
+        sent: [KuzzleBulkOperation],
+        listsSuccesses: Bool = false
     ) throws(KuzzleError) -> [KuzzleDocumentOutcome] {
         let failures: [KuzzleItemFailure]
+        var successIDs: Set<[UInt8]>?
         switch answer.status {
         case 200...299:
             let parsed = try parse(answer) { (scanner) throws(JSONScanError) in
-                try KuzzleBulkAnswerResult.parse(&scanner)
+                try KuzzleBulkAnswerResult.parse(&scanner, readingSuccesses: listsSuccesses)
             }
             failures = parsed.result?.failures ?? []
+            if listsSuccesses { successIDs = parsed.result?.successIDs ?? [] }
         case 400:
             let parsed = try? parse(answer) { (scanner) throws(JSONScanError) in try scanner.skipValue() }
             guard let error = parsed?.error, error.id == "api.process.incomplete_multiple_request",
@@ -182,7 +243,20 @@ extension KuzzleClient {
             throw error(from: answer)
         }
         do {
-            return try KuzzleBulkOutcomeMapper(route: route).outcomes(for: sent, failures: failures)
+            var outcomes = try KuzzleBulkOutcomeMapper(route: route).outcomes(for: sent, failures: failures)
+            if let successIDs {
+                for position in outcomes.indices
+                where outcomes[position] == .written && !successIDs.contains(Array(sent[position].id.utf8)) {
+                    outcomes[position] = .failed(
+                        KuzzleDocumentFailure(
+                            status: 0,
+                            reason: "\(route) listed the document neither among its successes nor its errors",
+                            disposition: .retry
+                        )
+                    )
+                }
+            }
+            return outcomes
         } catch {
             let ids = error.items.prefix(3).map { $0.id ?? "(no id)" }.joined(separator: ", ")
             throw KuzzleError(

@@ -65,23 +65,38 @@ public final class KuzzleClient: Sendable {
         _ method: HTTPMethod,
         _ pathAndQuery: String,
         body: ByteBuffer? = nil,
-        gzipped: Bool = false
+        gzipped: Bool = false,
+        headers: [(String, String)] = []
     ) async throws(KuzzleError) -> HTTPAnswer {
         switch configuration.authentication {
         case .anonymous:
-            return try await exchange(method, pathAndQuery, body: body, gzipped: gzipped, token: nil)
+            return try await exchange(method, pathAndQuery, body: body, gzipped: gzipped, token: nil, headers: headers)
         case .apiKey(let key):
-            return try await exchange(method, pathAndQuery, body: body, gzipped: gzipped, token: key)
+            return try await exchange(method, pathAndQuery, body: body, gzipped: gzipped, token: key, headers: headers)
         case .login:
             let token = try await session.token(using: self)
-            let answer = try await exchange(method, pathAndQuery, body: body, gzipped: gzipped, token: token)
+            let answer = try await exchange(
+                method,
+                pathAndQuery,
+                body: body,
+                gzipped: gzipped,
+                token: token,
+                headers: headers
+            )
             guard answer.status == 401, error(from: answer).kind == .reauthenticate else { return answer }
             logger.notice(
                 "Kuzzle refused the login token; logging in again",
                 metadata: ["kuzzle.error": "\(error(from: answer).id ?? "none")"]
             )
             let fresh = try await session.renew(after: token, using: self)
-            return try await exchange(method, pathAndQuery, body: body, gzipped: gzipped, token: fresh)
+            return try await exchange(
+                method,
+                pathAndQuery,
+                body: body,
+                gzipped: gzipped,
+                token: fresh,
+                headers: headers
+            )
         }
     }
 
@@ -94,7 +109,8 @@ public final class KuzzleClient: Sendable {
         _ pathAndQuery: String,
         body: ByteBuffer?,
         gzipped: Bool,
-        token: String?
+        token: String?,
+        headers: [(String, String)] = []
     ) async throws(KuzzleError) -> HTTPAnswer {
         var request = HTTPClientRequest(url: baseURL + pathAndQuery)
         request.method = method
@@ -103,6 +119,7 @@ public final class KuzzleClient: Sendable {
         if let token {
             request.headers.add(name: "Authorization", value: "Bearer " + token)
         }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         let bodyBytes = body?.readableBytes ?? 0
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")

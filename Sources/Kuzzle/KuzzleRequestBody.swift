@@ -3,8 +3,9 @@ import NIOCore
 /// Builds bulk request bodies in one pass, splicing each operation's body bytes in unchanged, and computes their
 /// exact sizes beforehand so a batch accumulator can respect ``KuzzleClientConfiguration/maximumRequestBytes``.
 ///
-/// Shapes (kuzzle-api.md §4.1, §4.2):
-/// - bulk:mWrite: `{"documents":[{"_id":"<id>","body":<body>},…]}`
+/// Shapes (kuzzle-api.md §4.1, §4.2, §4.3):
+/// - bulk:mWrite, document:mCreateOrReplace, mCreate, mUpdate: `{"documents":[{"_id":"<id>","body":<body>},…]}`
+/// - document:mDelete: `{"ids":["<id>",…]}`
 /// - bulk:import: `{"bulkData":[{"<action>":{"_id":"<id>"}},<body>,…]}` where the body line is absent for delete
 ///   and is `{"doc":<body>}` for update, whose action line carries `,"retry_on_conflict":<n>` when n > 0; a fenced
 ///   `index` or `delete` action line carries `,"version":<n>,"version_type":"external"`.
@@ -111,7 +112,10 @@ public enum KuzzleRequestBody {
     ) -> Int {
         let bodyBytes = bodyBytes ?? 4  // a missing body is written as null
         switch route {
-        case .mWrite:
+        case .mDelete:
+            // ,"<id>"
+            return 1 + 2 + idBytes
+        case .mWrite, .mCreateOrReplace, .mCreate, .mUpdate:
             // ,{"_id":"<id>","body":<body>}
             return 1 + 8 + idBytes + 9 + bodyBytes + 1
         case .importBulk:
@@ -195,7 +199,11 @@ public enum KuzzleRequestBody {
         into buffer: inout ByteBuffer
     ) {
         switch route {
-        case .mWrite:
+        case .mDelete:
+            buffer.writeInteger(UInt8(ascii: "\""))
+            writeEscaped(operation.id, into: &buffer)
+            buffer.writeInteger(UInt8(ascii: "\""))
+        case .mWrite, .mCreateOrReplace, .mCreate, .mUpdate:
             buffer.writeStaticString("{\"_id\":\"")
             writeEscaped(operation.id, into: &buffer)
             buffer.writeStaticString("\",\"body\":")
@@ -314,8 +322,9 @@ public enum KuzzleRequestBody {
     /// The envelope's opening bytes.
     private static func prefix(_ route: KuzzleBulkRoute) -> StaticString {
         switch route {
-        case .mWrite: "{\"documents\":["
+        case .mWrite, .mCreateOrReplace, .mCreate, .mUpdate: "{\"documents\":["
         case .importBulk: "{\"bulkData\":["
+        case .mDelete: "{\"ids\":["
         }
     }
 

@@ -77,6 +77,12 @@ public struct StandInConfiguration: Sendable {
     public var collections: [CollectionName] = []
     /// Event loop threads. Default: 1 (the throughput target is for one core).
     public var threads: Int = 1
+    /// `limits.documentsWriteCount`: the most documents one document:m* request may write (mDelete: find); above it
+    /// the request is refused with 413 `services.storage.write_limit_exceeded`. Reported by `GET /_capabilities`.
+    /// Default: 200, Kuzzle's.
+    public var documentsWriteCount: Int = 200
+    /// `limits.concurrentRequests`, reported by `GET /_capabilities` (the stand-in does not queue). Default: 100.
+    public var concurrentRequests: Int = 100
     /// `node` in every envelope and `X-Kuzzle-Node`. Default: a Kuzzle-looking node id.
     public var nodeID: String = "knode-standin-kuzzle-000001"
 

@@ -116,6 +116,18 @@ public final class StandInServer: Sendable {
         .milliseconds(state.store.withLock { $0.tombstones.lifetime(index: index, collection: collection) })
     }
 
+    /// The realtime notifications Kuzzle would have sent so far, in order (realtime.md).
+    public var notifications: [StandInNotification] { state.notifications.withLock { $0.notifications } }
+
+    /// Changes Kuzzle's limits: `documentsWriteCount` (document:m* requests), and whether `/_capabilities` answers
+    /// 404 as a Kuzzle older than 2.17 does (`nil` leaves a value as it is). ``reset()`` restores the configured ones.
+    public func setLimits(documentsWriteCount: Int? = nil, refusesCapabilities: Bool? = nil) {
+        state.limits.withLock { limits in
+            if let documentsWriteCount { limits.documentsWriteCount = documentsWriteCount }
+            if let refusesCapabilities { limits.refusesCapabilities = refusesCapabilities }
+        }
+    }
+
     /// Back to the configured start: pre-created collections only, no documents, tokens, faults or counts.
     public func reset() {
         state.reset()

@@ -54,6 +54,12 @@ struct StandInCommand: AsyncParsableCommand {
     @Option(help: "Event loop threads.")
     var threads = 1
 
+    @Option(help: "limits.documentsWriteCount: most documents per document:m* request (more: 413).")
+    var documentsWriteCount = 200
+
+    @Option(help: "limits.concurrentRequests, as reported by GET /_capabilities.")
+    var concurrentRequests = 100
+
     @Flag(help: "Measure mWrite throughput over loopback, print documents/s, and exit.")
     var selfBench = false
 
@@ -86,6 +92,8 @@ struct StandInCommand: AsyncParsableCommand {
             maxRequestSize: maxRequestSize
         )
         configuration.threads = threads
+        configuration.documentsWriteCount = documentsWriteCount
+        configuration.concurrentRequests = concurrentRequests
         configuration.authentication.allowsAnonymous = !noAnonymous
         for user in users {
             let parts = user.split(separator: ":", maxSplits: 1)

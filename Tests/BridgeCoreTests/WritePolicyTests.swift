@@ -17,9 +17,10 @@ import Testing
         var action: DocumentAction
         var errorType: String? = nil
         var fenced = false
+        var reason = "r"
         var expected: WritePolicy.ItemVerdict
         var testDescription: String {
-            "\(status) \(errorType ?? "") \(route) \(action)\(fenced ? " fenced" : "") → \(expected)"
+            "\(status) \(errorType ?? "") \(route) \(action)\(fenced ? " fenced" : "") \(reason) → \(expected)"
         }
     }
 
@@ -99,12 +100,37 @@ import Testing
             ItemCase(status: 0, route: .importBulk, action: .write, expected: .retry(overload: false)),
             ItemCase(status: 201, route: .mWrite, action: .write, expected: .retry(overload: false)),
         ]
+        // The document controller (realtime.md §2): mCreate's per-item 400 "document already exists" (Kuzzle's own
+        // mGet, not a 409) → the id exists: done; any other 400 → refused, on every action. mUpdate and mDelete 404 →
+        // nothing left: done; mCreateOrReplace and mCreate 404 → refused. 429, 503, 5xx → retry.
+        let exists = WritePolicy.documentAlreadyExistsReason
+        cases += [
+            ItemCase(status: 400, route: .document, action: .create, reason: exists, expected: .done),
+            ItemCase(status: 400, route: .document, action: .write, reason: exists, expected: .refuse),
+            ItemCase(status: 400, route: .importBulk, action: .create, reason: exists, expected: .refuse),
+            ItemCase(status: 404, route: .document, action: .update, reason: "document not found", expected: .done),
+            ItemCase(status: 404, route: .document, action: .delete, reason: "document not found", expected: .done),
+            ItemCase(status: 404, route: .document, action: .write, expected: .refuse),
+            ItemCase(status: 404, route: .document, action: .create, expected: .refuse),
+        ]
+        for action in DocumentAction.allCases {
+            cases.append(ItemCase(status: 400, route: .document, action: action, expected: .refuse))
+            cases.append(ItemCase(status: 429, route: .document, action: action, expected: .retry(overload: true)))
+            cases.append(ItemCase(status: 503, route: .document, action: action, expected: .retry(overload: true)))
+            cases.append(ItemCase(status: 500, route: .document, action: action, expected: .retry(overload: false)))
+            cases.append(ItemCase(status: 0, route: .document, action: action, expected: .retry(overload: false)))
+        }
         return cases
     }()
 
     @Test(arguments: itemCases)
     func perDocumentOutcomes(_ item: ItemCase) {
-        let failure = WriteItemFailure(status: item.status, errorType: item.errorType, reason: "r", fenced: item.fenced)
+        let failure = WriteItemFailure(
+            status: item.status,
+            errorType: item.errorType,
+            reason: item.reason,
+            fenced: item.fenced
+        )
         #expect(Self.policy.verdict(on: failure, route: item.route, action: item.action) == item.expected)
     }
 
@@ -249,6 +275,13 @@ import Testing
             failure: answered(413, "network.http.request_too_large"),
             documents: 1,
             expected: .refuse
+        ),
+        // The document controller's count limit: split (the plan also lowers its cap, BatchWritePlanTests).
+        RequestCase(
+            name: "413 write_limit_exceeded",
+            failure: answered(413, WritePolicy.writeLimitExceededID),
+            documents: 200,
+            expected: .split
         ),
         RequestCase(
             name: "too large to send",

@@ -25,6 +25,8 @@ struct TestDaemonCommand: AsyncParsableCommand {
 
     @Flag(help: "Writers ignore the send-time lease (the zombie test's control run).")
     var disableSendLease = false
+    @Flag(help: "Send every write request with strict, notifying ones included (shows the trap of realtime.md §1).")
+    var forceStrict = false
 
     func validate() throws {
         if let wedgePollAfter, ConfigurationUnits.parseDuration(wedgePollAfter) == nil {
@@ -43,6 +45,7 @@ struct TestDaemonCommand: AsyncParsableCommand {
         var hooks = PipelineHooks()
         hooks.testWedgePollingAfter = wedgePollAfter.flatMap(ConfigurationUnits.parseDuration)
         hooks.testDisableSendLease = disableSendLease
+        hooks.testForcesStrict = forceStrict
         guard
             await BridgeDaemon.runLogged(
                 configuration: configuration,

@@ -30,6 +30,10 @@ public struct DaemonConfiguration: Sendable {
     public var fence: String?
     /// `writer.fence_gc_deletes`, left out when `nil`.
     public var fenceGCDeletes: String?
+    /// `writer.notify`, left out when `nil`.
+    public var notify: Bool?
+    /// `writer.documents_write_count`, left out when `nil`.
+    public var documentsWriteCount: Int?
     /// `kuzzle.create_missing_collections`.
     public var createMissingCollections = false
     /// More lines of the `kafka:` section (indented two spaces), e.g. `kafka.security`/`tls`/`sasl`.
@@ -73,6 +77,8 @@ public struct DaemonConfiguration: Sendable {
         ]
         if let fence { lines.append("  fence: \(fence)") }
         if let fenceGCDeletes { lines.append("  fence_gc_deletes: \(fenceGCDeletes)") }
+        if let notify { lines.append("  notify: \(notify)") }
+        if let documentsWriteCount { lines.append("  documents_write_count: \(documentsWriteCount)") }
         lines += [
             "retry:",
             "  initial_backoff: 50ms",

@@ -31,7 +31,9 @@ import urllib.request
 p = argparse.ArgumentParser()
 p.add_argument("--events", type=int, default=1_000_000)
 p.add_argument("--gzip", action="store_true", help="kuzzle.gzip: true (the daemon compresses request bodies)")
-p.add_argument("--route", default="mWrite", choices=["mWrite", "import", "auto"])
+p.add_argument("--route", default="mWrite", choices=["mWrite", "import", "auto", "document"],
+               help="writer.route; document = document:mCreateOrReplace (stamps _kuzzle_info, notifies, 200 per request)")
+p.add_argument("--notify", action="store_true", help="writer.notify: true (routes mWrite and auto)")
 p.add_argument("--format", default="envelope", choices=["envelope", "debezium"],
                help="the workload: envelope events, or Debezium change events (op c/u, the same bodies as `after`, "
                     "keys {\"id\": ...}) on a topic routed with format: debezium into bench/orders")
@@ -229,7 +231,7 @@ batching:
   max_wait: {MAX_WAIT_MS}ms
 writer:
   route: {args.route}
-{"  concurrency: " + args.concurrency + chr(10) if args.concurrency else ""}{"backpressure:" + chr(10) + "  max_buffered_bytes: " + args.max_buffered if args.max_buffered else ""}
+{"  notify: true" + chr(10) if args.notify else ""}{"  concurrency: " + args.concurrency + chr(10) if args.concurrency else ""}{"backpressure:" + chr(10) + "  max_buffered_bytes: " + args.max_buffered if args.max_buffered else ""}
 {f"routing:{chr(10)}  topics:{chr(10)}    {TOPIC}:{chr(10)}      format: debezium{chr(10)}      index: bench{chr(10)}      collection: orders{chr(10)}" if args.format == "debezium" else ""}logging:
   level: {args.log_level}
   stats_interval: 0
@@ -409,7 +411,8 @@ def main():
     log(f"kcat: {got} msgs, {kcat_rate:,.0f} msg/s, {kcat_cpu:.2f} s CPU")
 
     standin, base = start_standin()
-    log(f"daemon: bridging {N} events into the stand-in at {base} (route {args.route}, gzip {args.gzip})")
+    log(f"daemon: bridging {N} events into the stand-in at {base} (route {args.route}, notify {args.notify}, "
+        f"gzip {args.gzip})")
     others = dict(broker_pids(), standin=standin.pid)
     others_before = {name: proc_cpu_seconds(pid) for name, pid in others.items()}
     daemon = start_daemon(base, f"bridge-{STAMP}", "throughput")

@@ -24,6 +24,8 @@ extension BridgeConfiguration {
             ("batching.max_bytes", ConfigurationUnits.formatBytes(batching.maximumBytes)),
             ("batching.max_wait", ConfigurationUnits.format(batching.maximumWait)),
             ("writer.route", writer.route.rawValue),
+            ("writer.notify", "\(writer.notify)"),
+            ("writer.documents_write_count", writer.documentsWriteCount.map { "\($0)" } ?? "kuzzle"),
             ("writer.concurrency", "\(writer.concurrency)"),
             ("writer.max_concurrency", "\(writer.maximumConcurrency)"),
             ("writer.retry_on_conflict", "\(writer.retryOnConflict)"),

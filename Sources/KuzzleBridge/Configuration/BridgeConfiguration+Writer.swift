@@ -15,7 +15,7 @@ extension BridgeConfiguration {
             default: .seconds(60),
             in: .zero...Duration.seconds(86_400 * 365)
         )
-        if settings.fence.isEnabled, settings.route == .mWrite {
+        if settings.fence.isEnabled, settings.route == .mWrite || settings.route == .document {
             throw ConfigurationError.invalid(
                 key: "writer.route",
                 value: settings.route.rawValue,
@@ -23,7 +23,59 @@ extension BridgeConfiguration {
                     + "use import or auto (auto sends fenced collections through import)"
             )
         }
+        try writerRealtimeSettings(section, into: &settings)
         return settings
+    }
+
+    /// `writer.notify` (a boolean, with `writer.route` mWrite or auto; the document route always notifies) and
+    /// `writer.documents_write_count` (1 to 10,000, only with `writer.route: document`).
+    private static func writerRealtimeSettings(
+        _ section: ConfigurationFile.Writer?,
+        into settings: inout WriterSettings
+    ) throws {
+        settings.notify = try ConfigurationField.boolean(section?.notify, key: "writer.notify", default: false)
+        if settings.notify {
+            switch settings.route {
+            case .import:
+                throw ConfigurationError.invalid(
+                    key: "writer.notify",
+                    value: "true",
+                    reason: "bulk:import never sends realtime notifications; use writer.route mWrite or auto, or "
+                        + "document (which notifies every action)"
+                )
+            case .document:
+                throw ConfigurationError.invalid(
+                    key: "writer.notify",
+                    value: "true",
+                    reason: "writer.notify applies to bulk:mWrite (routes mWrite and auto); the document route "
+                        + "always notifies: remove writer.notify"
+                )
+            case .mWrite, .auto:
+                break
+            }
+            if settings.fence.isEnabled {
+                throw ConfigurationError.invalid(
+                    key: "writer.notify",
+                    value: "true",
+                    reason: "writer.fence sends every write through bulk:import, which never notifies"
+                )
+            }
+        }
+        if let text = section?.documentsWriteCount {
+            guard settings.route == .document else {
+                throw ConfigurationError.invalid(
+                    key: "writer.documents_write_count",
+                    value: text,
+                    reason: "only the document route has a count limit (writer.route is \(settings.route.rawValue))"
+                )
+            }
+            settings.documentsWriteCount = try ConfigurationField.integer(
+                text,
+                key: "writer.documents_write_count",
+                default: WriterSettings.defaultDocumentsWriteCount,
+                in: 1...10_000
+            )
+        }
     }
 
     /// `writer.fence`: `none` (the default), `offset`, or `header:<name>` (a non-empty header name).

@@ -116,10 +116,13 @@ struct ConfigurationFile: Decodable, Equatable {
         var retryOnConflict: String?
         var fence: String?
         var fenceGcDeletes: String?
+        var notify: String?
+        var documentsWriteCount: String?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case route, concurrency, maxConcurrency = "max_concurrency", retryOnConflict = "retry_on_conflict"
-            case fence, fenceGcDeletes = "fence_gc_deletes"
+            case fence, fenceGcDeletes = "fence_gc_deletes", notify
+            case documentsWriteCount = "documents_write_count"
         }
     }
 

@@ -10,6 +10,10 @@ public struct WriterSettings: Sendable, Equatable {
         case `import`
         /// `bulk:mWrite` for batches that only create or replace, `bulk:import` when a batch holds other actions.
         case auto
+        /// The document controller: writes through `document:mCreateOrReplace`, creates `document:mCreate`, updates
+        /// `document:mUpdate`, deletes `document:mDelete`. Every change stamps `_kuzzle_info` and is notified; requests
+        /// hold at most Kuzzle's `limits.documentsWriteCount` documents. The costliest route (realtime.md §3).
+        case document
     }
 
     /// How many bulk requests may be in flight at once (`writer.concurrency`). An integer literal means ``fixed(_:)``.
@@ -55,6 +59,19 @@ public struct WriterSettings: Sendable, Equatable {
     /// (`writer.fence_gc_deletes`): how long Elasticsearch remembers a versioned delete (after that, an older write
     /// of the same id is accepted again). Default: 60 s, Elasticsearch's own default.
     public var fenceGCDeletes: Duration = .seconds(60)
+
+    /// Whether bulk:mWrite requests ask Kuzzle for realtime notifications (`writer.notify`, with `writer.route`
+    /// `mWrite` or `auto`). They then run without `strict` (realtime.md §1: one refused document would silence its
+    /// whole request) and each document counts written only when Kuzzle lists it written. Under `auto`, writes are
+    /// batched apart from creates, updates and deletes, which go through bulk:import and are **not** notified; the
+    /// document route notifies every action. Default: `false`.
+    public var notify = false
+    /// The most documents per document controller request (`writer.documents_write_count`), lowering what Kuzzle
+    /// announces in `/_capabilities`; `nil`: Kuzzle's (200 when it announces none). Only `writer.route: document`.
+    public var documentsWriteCount: Int?
+
+    /// Kuzzle's default `limits.documentsWriteCount`, assumed when Kuzzle announces none.
+    public static let defaultDocumentsWriteCount = 200
 
     /// The default ``retryOnConflict``.
     public static let defaultRetryOnConflict = 3

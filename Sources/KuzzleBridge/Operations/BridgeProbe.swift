@@ -81,6 +81,7 @@ public enum BridgeProbe {
             checks.append(Check(name: "kuzzle credentials", passed: false, detail: "\(error)"))
             return checks
         }
+        checks.append(await probeLimits(configuration, kuzzle: kuzzle))
         for (index, collection) in defaultTargets(configuration) {
             let name = "kuzzle collection \(index)/\(collection)"
             do {

@@ -33,6 +33,7 @@ extension PipelineHooks {
         )
         combined.testWedgePollingAfter = first.testWedgePollingAfter ?? other.testWedgePollingAfter
         combined.testDisableSendLease = first.testDisableSendLease || other.testDisableSendLease
+        combined.testForcesStrict = first.testForcesStrict || other.testForcesStrict
         return combined
     }
 

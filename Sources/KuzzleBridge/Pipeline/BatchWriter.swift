@@ -22,7 +22,7 @@ struct BatchWriter: Sendable {
     /// dead-letters the batch's documents instead of halting their partitions.
     let hasDeadLetterTopic: Bool
     /// Per-request options (refresh).
-    let options: KuzzleWriteOptions
+    var options: KuzzleWriteOptions
     /// Where retry episodes and rejections are logged.
     let logger: Logger
     /// `retry_on_conflict` sent on bulk:import update lines (`writer.retry_on_conflict`).
@@ -39,6 +39,12 @@ struct BatchWriter: Sendable {
     var mayStillSend: @Sendable (DocumentBatch) -> Bool = { _ in true }
     /// Called at each retry as it happens (the stall warning counts them live).
     var observeRetry: (@Sendable () -> Void)? = nil
+    /// Whether bulk:mWrite requests ask for realtime notifications (`writer.notify`: `&notify`, without `strict`).
+    var notify = false
+    /// The bridge instance named in every request's `X-Kuzzle-Volatile` (``RequestVolatile``); `nil` sends no header.
+    var instance: String? = nil
+    /// The count cap of document controller requests per collection (`writer.route: document`).
+    var documentLimits = DocumentWriteLimits(initialCap: WriterSettings.defaultDocumentsWriteCount)
 
     /// The policy this writer's settings give.
     var policy: WritePolicy {
@@ -56,9 +62,10 @@ struct BatchWriter: Sendable {
         let kuzzleRoute = kuzzleRoute(for: batch)
         var plan = BatchWritePlan(
             batch: batch,
-            route: kuzzleRoute == .mWrite ? .mWrite : .importBulk,
+            route: Self.policyRoute(kuzzleRoute),
             policy: policy,
-            backoff: Backoff(policy: retryPolicy)
+            backoff: Backoff(policy: retryPolicy),
+            maximumDocumentsPerRequest: route == .document ? documentLimits.cap(for: batch.target) : nil
         )
         var episode = RetryEpisode()
         var random = SystemRandomNumberGenerator()
@@ -79,13 +86,19 @@ struct BatchWriter: Sendable {
                     report.abandoned = true
                     break sending
                 }
-                let operations = self.operations(at: positions, of: plan, route: kuzzleRoute)
+                let requestRoute = self.requestRoute(kuzzleRoute, sending: positions, of: plan)
+                let operations = self.operations(at: positions, of: plan, route: requestRoute)
                 let started = ContinuousClock.now
                 report.requests += 1
                 let outcome: WriteAttemptOutcome
                 var roundTrip: Duration?
                 do {
-                    let result = try await send(operations, route: kuzzleRoute, target: batch.target)
+                    let result = try await send(
+                        operations,
+                        route: requestRoute,
+                        target: batch.target,
+                        options: requestOptions(requestRoute, sending: positions, of: plan)
+                    )
                     roundTrip = ContinuousClock.now - started
                     outcome = .answered(Self.itemOutcomes(result.outcomes, of: operations))
                 } catch {
@@ -108,6 +121,7 @@ struct BatchWriter: Sendable {
                 }
             }
         }
+        if let learned = plan.learnedDocumentLimit { documentLimits.learn(learned, for: batch.target, logger: logger) }
         report.writtenPositions = plan.writtenPositions
         // Only a batch that did not finish completes by its written sources (a finished one completes every source
         // but the refused events): not computed for the others, it cost a pass over every version of the batch.
@@ -131,6 +145,7 @@ struct BatchWriter: Sendable {
         switch route {
         case .import: return .importBulk
         case .mWrite: return .mWrite
+        case .document: return .mCreateOrReplace  // each request's own route: requestRoute(_:sending:of:)
         case .auto:
             // A fenced batch (its lines carry external versions) needs bulk:import: mWrite cannot carry versions.
             return batch.isCreateOrReplaceOnly && batch.operations.first?.externalVersion == nil ? .mWrite : .importBulk
@@ -157,9 +172,18 @@ struct BatchWriter: Sendable {
     private func send(
         _ operations: [KuzzleBulkOperation],
         route: KuzzleBulkRoute,
-        target: DocumentTarget
+        target: DocumentTarget,
+        options: KuzzleWriteOptions
     ) async throws(KuzzleError) -> KuzzleBulkResult {
         switch route {
+        case .mCreateOrReplace, .mCreate, .mUpdate, .mDelete:
+            return try await client.writeDocuments(
+                route: route,
+                index: target.index,
+                collection: target.collection,
+                operations: operations,
+                options: options
+            )
         case .mWrite:
             return try await client.mWrite(
                 index: target.index,

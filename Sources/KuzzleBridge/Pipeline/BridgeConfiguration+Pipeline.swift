@@ -9,6 +9,9 @@ extension BridgeConfiguration {
         case .fixed(let count): concurrency = .fixed(count)
         case .adaptive: concurrency = .adaptive(writer.adaptiveParameters)
         }
+        var batching = self.batching
+        // writer.notify under auto: writes never share a batch with what only bulk:import carries.
+        batching.separatesWrites = writer.notify && writer.route == .auto
         return PipelineCore.Parameters(
             batching: batching,
             requestOverhead: max(

@@ -1,5 +1,5 @@
 import BridgeCore
-import Kuzzle
+@_spi(Testing) import Kuzzle
 import Logging
 import RdKafka
 import ServiceLifecycle
@@ -30,22 +30,28 @@ struct BridgeService: Service {
             producer = made
             deadLetters = DeadLetterWriter(producer: made, topic: topic)
         }
-        let writer = BatchWriter(
+        let limits = await readKuzzleLimits()
+        let effective = limits.configuration
+        var writer = BatchWriter(
             client: kuzzle,
-            route: configuration.writer.route,
+            route: effective.writer.route,
             retryPolicy: retryPolicy,
-            createMissingCollections: configuration.kuzzle.createMissingCollections,
+            createMissingCollections: effective.kuzzle.createMissingCollections,
             hasDeadLetterTopic: deadLetters != nil,
-            options: KuzzleWriteOptions(refresh: configuration.kuzzle.refresh == .waitFor ? .waitFor : nil),
+            options: KuzzleWriteOptions(refresh: effective.kuzzle.refresh == .waitFor ? .waitFor : nil),
             logger: logger,
-            retryOnConflict: configuration.writer.retryOnConflict,
-            collectionSettings: configuration.writer.fencedCollectionSettings
+            retryOnConflict: effective.writer.retryOnConflict,
+            collectionSettings: effective.writer.fencedCollectionSettings
         )
+        writer.notify = effective.writer.notify
+        writer.options.testForcesStrict = hooks.testForcesStrict
+        writer.instance = Self.instanceName(groupID: effective.kafka.groupID)
+        writer.documentLimits = DocumentWriteLimits(initialCap: limits.documentsWriteCount)
         let pipeline = BridgePipeline(
             consumer: consumer,
             writer: writer,
             deadLetters: deadLetters,
-            configuration: configuration,
+            configuration: effective,
             hooks: hooks.withTestBehaviours(consumer: consumer, logger: logger),
             logger: logger
         )

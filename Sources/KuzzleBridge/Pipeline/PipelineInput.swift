@@ -51,6 +51,10 @@ public struct PipelineHooks: Sendable {
     /// Test only: writers ignore the send-time lease (the test daemon's `--disable-send-lease`, for the zombie test's
     /// control run, which must show the stale overwrite the lease prevents). `false` in production.
     @_spi(Testing) public var testDisableSendLease = false
+    /// Test only: send every write request with `strict`, notifying ones included, to show the trap the design avoids
+    /// (realtime.md §1: one failed item silences the whole request). The test daemon's `--force-strict`; `false` in
+    /// production.
+    @_spi(Testing) public var testForcesStrict = false
 
     /// Creates hooks; every callback defaults to doing nothing.
     public init(

@@ -154,7 +154,7 @@ extension ActionContext {
     }
 
     /// document:* routes pass `refresh` to Elasticsearch, which only accepts `wait_for` and `false`.
-    private func refreshFailure() -> ActionFailure? {
+    func refreshFailure() -> ActionFailure? {
         guard let refresh = request.query["refresh"], refresh != "wait_for", refresh != "false" else { return nil }
         return ActionFailure(
             KuzzleErrorReply(

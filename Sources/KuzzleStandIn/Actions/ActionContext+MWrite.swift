@@ -54,13 +54,15 @@ extension ActionContext {
             items.append(.write(id: givenID ?? Self.generateID(), body: bodyValue))
         }
 
+        var created: [Bool] = []
         let versions: [Int] = state.store.withLock { store in
             var versions: [Int] = []
             versions.reserveCapacity(items.count)
+            created.reserveCapacity(items.count)
             for case .write(let id, let body) in items {
-                versions.append(
-                    store.put(index: index, collection: collection, id: id, body: Array(body.bytes)).version
-                )
+                let outcome = store.put(index: index, collection: collection, id: id, body: Array(body.bytes))
+                versions.append(outcome.version)
+                created.append(outcome.created)
             }
             return versions
         }
@@ -94,7 +96,17 @@ extension ActionContext {
         errors.writeStaticString("]")
 
         if request.flag("strict"), errorCount > 0 {
+            // realtime.md §1: the strict check throws before the notifier runs; nothing is notified.
             return .failure(.incomplete("write", errors: errors, count: errorCount))
+        }
+        if request.flag("notify") {
+            var changes: [(action: String, id: String)] = []
+            var written = 0
+            for case .write(let id, _) in items {
+                changes.append((created[written] ? "create" : "replace", id))
+                written += 1
+            }
+            state.notifications.withLock { $0.record(changes, requestAction: .bulkMWrite, volatile: prepared.volatile) }
         }
         var result = ByteBuffer()
         result.reserveCapacity(errors.readableBytes + request.body.count + items.count * 48 + 32)

@@ -39,11 +39,16 @@ struct ActionContext: Sendable {
         case .authDeleteApiKey: deleteAPIKey()
         case .serverNow: .success(JSONFragment.object([("now", .int(Int(StandInState.now())))]).buffer)
         case .serverInfo: serverInfo()
+        case .serverCapabilities: capabilities()
+        case .documentMCreateOrReplace: mDocumentWrite(.createOrReplace)
+        case .documentMCreate: mDocumentWrite(.create)
+        case .documentMUpdate: mDocumentWrite(.update)
+        case .documentMDelete: mDelete()
         case .serverHealthCheck:
             .success(JSONFragment.object([("status", .string("green")), ("services", .object([]))]).buffer)
         case .routerHealthCheck, .routerReady: .success(ByteBuffer(staticString: "{}"))
-        case .bulkWrite, .documentSearch, .documentMCreate, .documentMCreateOrReplace, .documentMReplace,
-            .documentMUpdate, .documentMUpsert, .documentMDelete, .indexDelete, .indexList, .collectionList:
+        case .bulkWrite, .documentSearch, .documentMReplace, .documentMUpsert, .indexDelete, .indexList,
+            .collectionList:
             // Real Kuzzle serves these; the stand-in does not, and says so rather than pretending.
             .failure(
                 ActionFailure(

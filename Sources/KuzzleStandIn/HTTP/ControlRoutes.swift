@@ -6,7 +6,10 @@ import Synchronization
 /// `POST /_standin/faults/clear`, `POST /_standin/reset`, `PUT /_standin/collections/{i}/{c}` (optional body
 /// `{"gc_deletes":"2s"}`: how long versioned deletes' tombstones live in that collection, default 60 s),
 /// `POST /_standin/write-log` (start recording, or restart with an empty log, the write time of every document id) and
-/// `GET /_standin/write-log` (the log as text, one `id epochMilliseconds` line per write, in write order).
+/// `GET /_standin/write-log` (the log as text, one `id epochMilliseconds` line per write, in write order),
+/// `GET /_standin/notifications` (the realtime notifications Kuzzle would have sent, ``NotificationLog/json()``),
+/// `POST /_standin/notifications/clear`, and `POST /_standin/limits` (`{"documentsWriteCount":100,
+/// "concurrentRequests":50,"refuseCapabilities":true}`, every key optional; a reset restores the configured ones).
 /// `"hang":true` holds every API request unanswered until `"hang":false` (a Kuzzle that stopped answering).
 ///
 /// Faults body (every key optional): `{"failNext":{"count":2,"status":503,"id":"api.process.overloaded",
@@ -51,6 +54,21 @@ struct ControlRoutes: Sendable {
                 buffer.writeStaticString("\n")
             }
             return .control(status: 200, body: buffer)
+        case ("GET", ["notifications"]):
+            return .control(status: 200, body: state.notifications.withLock { $0.json() })
+        case ("POST", ["notifications", "clear"]):
+            state.notifications.withLock { $0 = NotificationLog() }
+            return reply(.object([("acknowledged", .bool(true))]))
+        case ("POST", ["limits"]):
+            guard let json = try? RawJSON.parse(request.body), json.kind == .object else {
+                return reply(.object([("error", .string("the limits body must be a JSON object"))]), status: 400)
+            }
+            state.limits.withLock { limits in
+                if let count = json["documentsWriteCount"]?.doubleValue { limits.documentsWriteCount = Int(count) }
+                if let count = json["concurrentRequests"]?.doubleValue { limits.concurrentRequests = Int(count) }
+                if let refuse = json["refuseCapabilities"]?.boolValue { limits.refusesCapabilities = refuse }
+            }
+            return reply(.object([("acknowledged", .bool(true))]))
         case ("POST", ["faults"]):
             return applyFaults(request.body)
         case ("POST", ["faults", "clear"]):

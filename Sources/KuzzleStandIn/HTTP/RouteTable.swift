@@ -35,6 +35,7 @@ enum KuzzleAction: String, Sendable, CaseIterable {
     case serverNow = "server:now"
     case serverInfo = "server:info"
     case serverHealthCheck = "server:healthCheck"
+    case serverCapabilities = "server:capabilities"
     /// Router built-in `GET /_healthcheck` (no controller, no auth).
     case routerHealthCheck = "router:healthcheck"
     /// Router built-in `GET /_ready` (no controller, no auth).
@@ -137,6 +138,7 @@ struct RouteTable: Sendable {
             ("GET", "/_serverInfo", .serverInfo),
             ("GET", "/", .serverInfo),
             ("GET", "/_healthCheck", .serverHealthCheck),
+            ("GET", "/_capabilities", .serverCapabilities),
             ("GET", "/_healthcheck", .routerHealthCheck),
             ("GET", "/_ready", .routerReady),
         ]

@@ -17,9 +17,19 @@ final class StandInState: Sendable {
     let counters = Mutex(StandInCounters())
     /// The requests received, while a test records them (`nil`: not recording).
     let requestLog = Mutex<[StandInRecordedRequest]?>(nil)
+    /// Kuzzle's limits (documentsWriteCount…), as configured or changed through the control surface.
+    let limits: Mutex<StandInLimits>
+    /// The realtime notifications Kuzzle would have sent.
+    let notifications = Mutex(NotificationLog())
 
     init(configuration: StandInConfiguration) {
         self.configuration = configuration
+        limits = Mutex(
+            StandInLimits(
+                documentsWriteCount: configuration.documentsWriteCount,
+                concurrentRequests: configuration.concurrentRequests
+            )
+        )
         reset()
     }
 
@@ -42,6 +52,13 @@ final class StandInState: Sendable {
         }
         held.forEach { $0() }
         counters.withLock { $0 = StandInCounters() }
+        notifications.withLock { $0 = NotificationLog() }
+        limits.withLock {
+            $0 = StandInLimits(
+                documentsWriteCount: configuration.documentsWriteCount,
+                concurrentRequests: configuration.concurrentRequests
+            )
+        }
     }
 
     /// Epoch milliseconds now.
