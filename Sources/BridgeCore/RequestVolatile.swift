@@ -9,7 +9,9 @@ public enum RequestVolatile {
     /// The JSON object for `instance` and the sources of the events sent.
     ///
     /// One pass, no hashing: sources of one partition usually come in runs, so the last partition seen is checked
-    /// first, then the few others linearly.
+    /// first, then the few others linearly. Inlinable, so that the caller's sequence type is specialised: unspecialised,
+    /// each element cost a heap allocation.
+    @inlinable
     public static func json(instance: String, sources: some Sequence<EventSource>) -> String {
         var ranges: [(partition: TopicPartition, first: Int64, last: Int64)] = []
         var current = -1
@@ -45,13 +47,15 @@ public enum RequestVolatile {
         return json + "}"
     }
 
-    private static func members(_ partition: TopicPartition, _ range: (first: Int64, last: Int64)) -> String {
+    @usableFromInline
+    static func members(_ partition: TopicPartition, _ range: (first: Int64, last: Int64)) -> String {
         "\"topic\":" + quoted(partition.topic) + ",\"partition\":\(partition.partition),\"firstOffset\":\(range.first),"
             + "\"lastOffset\":\(range.last)"
     }
 
     /// `text` as a JSON string in plain ASCII (quotes and backslashes escaped, anything else outside printable ASCII
     /// as `\\uXXXX`): header values must stay on one line.
+    @usableFromInline
     static func quoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {

@@ -147,17 +147,22 @@ public struct JSONScanner {
 /// A `script` or `_script` key whose value makes Kuzzle's bulk:import refuse the whole request (kuzzle-api.md §4.2,
 /// Elasticsearch service `_scriptCheck`: the value's `Object.keys` must all be `id` or `params`).
 public struct JSONScriptKey: Sendable, Hashable {
-    /// The key as Kuzzle reads it: `script` or `_script`.
-    public var name: String
+    /// Whether the key is `_script` rather than `script` (a flag, not the name: the scanner that holds this value is
+    /// copied by value in the routing scan, and a `String` field would cost a retain and a release per copy).
+    @usableFromInline
+    var isUnderscored: Bool
     /// The position of the key's opening quote.
     public var position: Int
     /// Whether the value is `null` (Kuzzle crashes with 500) rather than a value with other keys (400).
     public var valueIsNull: Bool
 
-    /// Creates a script key.
+    /// The key as Kuzzle reads it: `script` or `_script`.
+    public var name: String { isUnderscored ? "_script" : "script" }
+
+    /// Creates a script key; `name` is `script` or `_script`.
     @inlinable
     public init(name: String, position: Int, valueIsNull: Bool) {
-        self.name = name
+        self.isUnderscored = name == "_script"
         self.position = position
         self.valueIsNull = valueIsNull
     }

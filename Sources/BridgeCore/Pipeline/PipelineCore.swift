@@ -227,7 +227,7 @@ public struct PipelineCore: Sendable {
     public mutating func receive(
         _ record: consuming SourceRecord,
         bytes: Int,
-        routing: TopicRouting,
+        routing: borrowing TopicRouting,
         now: ContinuousClock.Instant,
         age: Duration,
         into actions: inout [PipelineAction]

@@ -165,7 +165,19 @@ struct BatchWriter: Sendable {
             return positions.map { Self.operation(for: plan.event(at: $0), retryOnConflict: retryOnConflict) }
         }
         return plan.batch.operations.withUnsafeBufferPointer { events in
-            positions.map { Self.operation(for: events[$0], retryOnConflict: retryOnConflict) }
+            positions.map { position in
+                // Fields read in place: passing `events[position]` to a function copied the whole event (its topic,
+                // target, id, body and record: seven retains and releases per document).
+                let event = events.baseAddress.unsafelyUnwrapped + position
+                let action = Self.bulkAction(for: event.pointee.action)
+                return KuzzleBulkOperation(
+                    id: event.pointee.id,
+                    action: action,
+                    body: event.pointee.body,
+                    retryOnConflict: action == .update ? retryOnConflict : 0,
+                    externalVersion: event.pointee.externalVersion
+                )
+            }
         }
     }
 

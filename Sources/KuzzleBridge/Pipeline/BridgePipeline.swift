@@ -215,10 +215,17 @@ actor BridgePipeline {
             let wallClock = Self.wallClockMilliseconds()
             // Each record is moved out of the array (swapped with an empty record, which holds no storage), not
             // copied: a copy would retain and later release its topic, key, value and headers.
+            // The routing is looked up when the topic changes and passed down borrowed (reading it from the
+            // actor's property for each record copied it).
+            var routing = lastRouting
+            defer { lastRouting = routing }
             for index in records.indices {
                 var record = KafkaRecord.empty
                 swap(&record, &records[index])
-                intake(record, now: now, wallClockMilliseconds: wallClock)
+                if record.topic != routing.topic {
+                    routing = (record.topic, configuration.routing(forTopic: record.topic))
+                }
+                intake(consume record, routing: routing.routing, now: now, wallClockMilliseconds: wallClock)
             }
         case .partitionsAssigned(let partitions):
             core.assigned(partitions.map(TopicPartition.init), now: now, into: &actions)
@@ -246,16 +253,18 @@ actor BridgePipeline {
     }
 
     /// Hands one record to the core, with what it holds in memory (key, value, headers, bookkeeping) and its age.
-    private func intake(_ record: consuming KafkaRecord, now: ContinuousClock.Instant, wallClockMilliseconds: Int64) {
+    private func intake(
+        _ record: consuming KafkaRecord,
+        routing: borrowing TopicRouting,
+        now: ContinuousClock.Instant,
+        wallClockMilliseconds: Int64
+    ) {
         let bytes = Self.heldBytes(of: record)
         let age = record.timestamp.map { Duration.milliseconds(wallClockMilliseconds - $0) } ?? .zero
-        if record.topic != lastRouting.topic {
-            lastRouting = (record.topic, configuration.routing(forTopic: record.topic))
-        }
         core.receive(
-            SourceRecord(taking: record, epoch: .none),
+            SourceRecord(taking: consume record, epoch: .none),
             bytes: bytes,
-            routing: lastRouting.routing,
+            routing: routing,
             now: now,
             age: age,
             into: &actions
@@ -264,6 +273,7 @@ actor BridgePipeline {
 
     /// The memory a record holds until it is done: its key, value and headers (names and values), plus the
     /// bookkeeping around it.
+    @inline(__always)
     static func heldBytes(of record: borrowing KafkaRecord) -> Int {
         var bytes = (record.value?.count ?? 0) + (record.key?.count ?? 0) + recordOverheadBytes
         if !record.headers.isEmpty {
