@@ -112,7 +112,12 @@ struct EnvelopeFields {
     private var seen: UInt8 = 0
 
     /// Records `member`, whose (already validated) value spans `start..<scanner.position`.
-    mutating func set(_ member: Member, valueAt start: Int, scanner: JSONScanner) throws(RoutingProblem) {
+    mutating func set(
+        _ member: Member,
+        valueAt start: Int,
+        scanner: JSONScanner,
+        stringToken: JSONStringToken? = nil
+    ) throws(RoutingProblem) {
         guard seen & member.bit == 0 else {
             throw RoutingProblem(.invalidField, member.rawValue, "appears twice in the envelope", position: start)
         }
@@ -126,10 +131,12 @@ struct EnvelopeFields {
         guard first == UInt8(ascii: "\"") else {
             throw RoutingProblem(.invalidField, member.rawValue, "must be a string", position: start)
         }
-        let token = JSONStringToken(
-            content: (start + 1)..<(scanner.position - 1),
-            hasEscapes: scanner.bytes[(start + 1)..<(scanner.position - 1)].contains(UInt8(ascii: "\\"))
-        )
+        let token =
+            stringToken
+            ?? JSONStringToken(
+                content: (start + 1)..<(scanner.position - 1),
+                hasEscapes: scanner.bytes[(start + 1)..<(scanner.position - 1)].contains(UInt8(ascii: "\\"))
+            )
         let text: String
         do {
             text = try scanner.decodeString(token)

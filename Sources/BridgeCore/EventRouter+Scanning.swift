@@ -98,9 +98,13 @@ extension EventRouter {
             }
             let member = EnvelopeFields.Member(name, in: scanner)
             let valueStart = scanner.position
+            // A routing field's string is read as a token (its escapes noted in the same pass), not stepped over.
+            var stringToken: JSONStringToken?
             do {
                 if member == .body {
                     fields.bodyScan = try BodyScan(&scanner)
+                } else if member != nil, scanner.current == UInt8(ascii: "\"") {
+                    stringToken = try scanner.readStringToken()
                 } else {
                     try scanner.skipValue()
                 }
@@ -108,7 +112,7 @@ extension EventRouter {
                 throw RoutingProblem(error, field: member?.rawValue ?? "value")
             }
             if let member {
-                try fields.set(member, valueAt: valueStart, scanner: scanner)
+                try fields.set(member, valueAt: valueStart, scanner: scanner, stringToken: stringToken)
             }
             scanner.skipWhitespace()
             guard let next = scanner.current else { throw RoutingProblem(scanner.error("unterminated object")) }

@@ -5,7 +5,7 @@ extension JSONScanner {
     ///
     /// Validating, every byte is checked (escapes, control characters, UTF-8); skipping, only `"` and `\` matter
     /// (a `\` hides the byte after it). Either way, plain runs are crossed eight bytes at a time (``JSONPlainRun``).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readStringToken() throws(JSONScanError) -> JSONStringToken {
         try expect(UInt8(ascii: "\""))
         if validates { return try validateStringContent() }

@@ -89,11 +89,11 @@ public struct JSONScanner {
     // MARK: - Primitives
 
     /// The byte at ``position`` (no whitespace skipped), or `nil` at the end.
-    @inlinable
+    @inlinable @inline(__always)
     public var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
     /// Moves past JSON whitespace (space, tab, line feed, carriage return).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
@@ -104,7 +104,7 @@ public struct JSONScanner {
     }
 
     /// The next non-whitespace byte, not consumed; `nil` at the end.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func peek() -> UInt8? {
         skipWhitespace()
         return current
@@ -117,10 +117,16 @@ public struct JSONScanner {
     }
 
     /// Consumes `byte` after whitespace, or throws "expected '<byte>'".
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func expect(_ byte: UInt8) throws(JSONScanError) {
-        guard peek() == byte else { throw error("expected '\(Character(Unicode.Scalar(byte)))'") }
+        guard peek() == byte else { throw expected(byte) }
         position += 1
+    }
+
+    /// The error ``expect(_:)`` throws, built out of line (the hot path only compares a byte).
+    @usableFromInline @inline(never)
+    func expected(_ byte: UInt8) -> JSONScanError {
+        error("expected '\(Character(Unicode.Scalar(byte)))'")
     }
 
     /// Consumes `null` if it comes next (after whitespace).
