@@ -157,7 +157,12 @@ extension IntegrationTests {
                 DebeziumEvents.message(key: #"{"id":1}"#, value: #"{"id":1,"name":"cup","__deleted":"false"}"#),
                 DebeziumEvents.message(key: #"{"id":2}"#, value: #"{"id":2,"name":"mug","__deleted":"false"}"#),
                 DebeziumEvents.message(key: #"{"id":2}"#, value: #"{"id":2,"name":"mug","__deleted":"true"}"#),
-                DebeziumEvents.message(key: #"{"id":3}"#, value: #"{"id":3,"name":"pot"}"#),
+                // The row's key in the same form as its tombstone's: the key's bytes choose the partition, and a
+                // row and its delete must share one (a converter writes every key of a topic in one form).
+                DebeziumEvents.message(
+                    key: DebeziumEvents.wrapped(#"{"id":3}"#, schema: DebeziumEvents.keySchema),
+                    value: #"{"id":3,"name":"pot"}"#
+                ),
                 DebeziumEvents.message(
                     key: DebeziumEvents.wrapped(#"{"id":3}"#, schema: DebeziumEvents.keySchema),
                     value: #"{"schema":{"type":"struct","fields":[]},"payload":null}"#
