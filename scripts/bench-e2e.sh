@@ -18,6 +18,7 @@
 #   --latency-rate N             events/s for the latency phases (default: 10% of the measured peak)
 #   --count-calls N              also count swift_retain/swift_release/malloc calls per document (perf uprobes) over
 #                                the first N events bridged by a fresh daemon: exact figures, unlike CPU time
+#   --call-sites                 with --count-calls: print which functions make those calls (perf record -g)
 # Brokers are left running (scripts/brokers.sh stop); scratch files go to .run/.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -52,6 +52,9 @@ p.add_argument("--profile", action="store_true",
 p.add_argument("--count-calls", type=int, default=0, metavar="N",
                help="also count swift_retain, swift_release and malloc calls per document (perf uprobes) while a "
                     "fresh daemon bridges the first N events (deterministic, unlike CPU time; slows that daemon)")
+p.add_argument("--call-sites", action="store_true",
+               help="with --count-calls: record the probes with call graphs instead of counting them, and print which "
+                    "functions call swift_retain, swift_release and malloc most (<run>/bench-calls.data)")
 p.add_argument("--bootstrap", required=True)
 p.add_argument("--bin", required=True, help="directory of kuzzle-bridge and kuzzle-standin")
 p.add_argument("--run", required=True, help="scratch directory")
@@ -200,6 +203,7 @@ def broker_pids():
 def start_profile(pid):
     out = os.path.join(RUN, "perf-daemon.data")
     log(f"profile: perf record -g -p {pid} -o {out}")
+    time.sleep(0.3)  # attached before the exec completes, perf records nothing
     return subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(pid), "-o", out],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -286,8 +290,11 @@ def count_calls(base, docs):
     daemon = start_daemon(base, f"calls-{STAMP}", "calls")
     time.sleep(0.5)  # attached before the exec completes, perf stat counts nothing
     out = os.path.join(RUN, "bench-calls.txt")
-    stat = subprocess.Popen(["perf", "stat", "-x", ",", "-e", ",".join(events), "-p", str(daemon.pid), "-o", out],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    recorded = os.path.join(RUN, "bench-calls.data")
+    command = (["perf", "record", "-g", "-e", ",".join(events), "-p", str(daemon.pid), "-o", recorded]
+               if args.call_sites else
+               ["perf", "stat", "-x", ",", "-e", ",".join(events), "-p", str(daemon.pid), "-o", out])
+    stat = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_written(base, docs, daemon, timeout=max(600, docs / 200))
     written = counters(base)["documentsWritten"]
     stat.send_signal(signal.SIGINT)
@@ -295,12 +302,39 @@ def count_calls(base, docs):
     stop(daemon)
     for event in events:
         subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
+    if args.call_sites:
+        print_call_sites(recorded)
+        return written, {}
     counts = {}
     for line in open(out):
         fields = line.strip().split(",")
         if len(fields) > 2 and fields[0].isdigit():
             counts[fields[2].split(":")[-1]] = int(fields[0]) / max(1, written)
     return written, counts
+
+
+def print_call_sites(recorded):
+    """The callers of each probed function, per document: the frame above the probe, and above that when the caller
+    is an outlined copy or destroy (`...WOc`, `...WOh`: the value witness of the type being copied) or an array's."""
+    script = subprocess.run(["perf", "script", "-i", recorded, "-F", "event,ip,sym"], capture_output=True, text=True).stdout
+    sites = {}
+    for sample in script.split("\n\n"):
+        lines = [line.split() for line in sample.strip().splitlines() if line.strip()]
+        if len(lines) < 3 or not lines[0]:
+            continue
+        event = lines[0][-1].rstrip(":").split(":")[-1]
+        frames = [line[-1] for line in lines[1:] if len(line) >= 2]
+        caller = frames[1] if len(frames) > 1 else "?"
+        if (caller.endswith(("WOc", "WOh", "wcp", "wxx")) or "arrayDestroy" in caller) and len(frames) > 2:
+            caller += " <- " + frames[2]
+        sites[(event, caller)] = sites.get((event, caller), 0) + 1
+    totals = {}
+    for (event, _), count in sites.items():
+        totals[event] = totals.get(event, 0) + count
+    log(f"calls: call sites, each a share of its function's calls ({recorded}); the counts per document come from "
+        "--count-calls without --call-sites")
+    for (event, caller), count in sorted(sites.items(), key=lambda item: -item[1])[:30]:
+        print(f"  {100 * count / totals[event]:5.1f} %  {event:14} {caller[:160]}")
 
 
 def stop(proc):
@@ -510,7 +544,8 @@ def main():
     ]
     if "calls" in results:
         written, counts = results["calls"]
-        rows.append(("calls per document (perf uprobes)",
+        if counts:
+            rows.append(("calls per document (perf uprobes)",
                      ", ".join(f"{name} {count:.1f}" for name, count in counts.items()),
                      f"over the first {written:,} documents of a fresh daemon"))
     if "stall" in results:
