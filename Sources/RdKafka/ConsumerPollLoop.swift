@@ -8,12 +8,13 @@ import Synchronization
 /// It polls continuously (heartbeats and `max.poll.interval.ms` never depend on the layer above), copies records,
 /// serves the rebalance callback, drains log/error/statistics events from the main queue and async-commit results
 /// from the commit queue, and finally closes and destroys the client. It never blocks on the reader of
-/// ``KafkaConsumer/events`` (the stream is unbounded; backpressure is the caller pausing partitions), except for the
-/// bounded revocation handshake.
+/// ``KafkaConsumer/events``, except for the bounded revocation handshake: a reader that falls behind makes it pause
+/// the assigned partitions (``HandoffLevel``); backpressure from a slow sink is the caller pausing partitions.
 final class ConsumerPollLoop: Sendable {
     let configuration: KafkaConsumerConfiguration
     let logger: Logger
-    let continuation: AsyncStream<KafkaConsumerEvent>.Continuation
+    /// Where events are handed over to the reader of ``KafkaConsumer/events``.
+    let sink: ConsumerEventSink
     /// Set by ``KafkaConsumer/close(timeout:)``; the loop checks it between polls.
     let stopRequested = Atomic<Bool>(false)
     /// The bound on leaving the group, in milliseconds (set by ``KafkaConsumer/close(timeout:)`` before
@@ -33,8 +34,8 @@ final class ConsumerPollLoop: Sendable {
     /// ``clockBase``), the loop sleeps instead of polling, to simulate a wedged consumer. 0 (the only value outside
     /// tests) costs one relaxed load per loop iteration.
     let testBlockedUntilNanoseconds = Atomic<Int64>(0)
-    /// The bound on records handed over and not yet taken.
-    let handoff: HandoffControl
+    /// The bytes of records handed over and not yet taken, against their bound.
+    var handoff: HandoffLevel { sink.level }
     /// Who paused which partition (the layer above, or the handoff bound), and where resumed partitions continue.
     let pauses = PartitionPauses()
     /// Async commits waiting for their result, by the id passed as commit opaque (see ``PendingCommits``).
@@ -49,12 +50,11 @@ final class ConsumerPollLoop: Sendable {
     init(
         configuration: KafkaConsumerConfiguration,
         logger: Logger,
-        continuation: AsyncStream<KafkaConsumerEvent>.Continuation
+        sink: ConsumerEventSink
     ) {
         self.configuration = configuration
         self.logger = logger
-        self.continuation = continuation
-        handoff = HandoffControl(limit: configuration.maximumHandoffBytes)
+        self.sink = sink
         suspectGapNanoseconds =
             configuration.suspectPollGap.map {
                 $0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000
@@ -106,13 +106,14 @@ final class ConsumerPollLoop: Sendable {
     }
 
     /// Pauses the assigned partitions while more than the handoff bound is handed over and not taken, and resumes
-    /// them once the layer above has taken half of it (see ``HandoffControl`` and ``PartitionPauses``). Polling goes
-    /// on either way.
+    /// them once the reader has taken enough (see ``HandoffLevel`` and ``PartitionPauses``). Polling goes on either
+    /// way.
     private func applyHandoffBound(client: OpaquePointer) {
         do throws(KafkaError) {
-            if handoff.isOverLimit {
-                if !pauses.isHoldingForHandoff { try pauses.holdForHandoff(client: client) }
-            } else if pauses.isHoldingForHandoff, handoff.isBelowResumeMark {
+            let wantsMore = handoff.wantsMore
+            if !wantsMore, !pauses.isHoldingForHandoff {
+                try pauses.holdForHandoff(client: client)
+            } else if wantsMore, pauses.isHoldingForHandoff {
                 try pauses.releaseHandoff(client: client)
             }
         } catch {
@@ -147,7 +148,7 @@ final class ConsumerPollLoop: Sendable {
             let text = rd_kafka_message_errstr(message).map { String(cString: $0) }
             let error = KafkaError.librdkafka(err, message: text)
             logger.warning("kafka consumer error", metadata: ["kafka.error": "\(error)"])
-            continuation.yield(.error(error))
+            sink.yield(.error(error))
         }
     }
 
@@ -159,8 +160,8 @@ final class ConsumerPollLoop: Sendable {
         }
         guard !records.isEmpty else { return }
         pauses.polled(records)
-        handoff.handedOver(bytes: records.reduce(0) { $0 + HandoffControl.size(of: $1) })
-        continuation.yield(.records(records))
+        let bytes = records.reduce(0) { $0 + HandoffLevel.size(of: $1) }
+        sink.yield(.records(records), bytes: bytes)
     }
 
     /// Drains logs, errors and statistics from the main queue.
@@ -178,12 +179,12 @@ final class ConsumerPollLoop: Sendable {
                     "kafka consumer error",
                     metadata: ["kafka.error": "\(error)"]
                 )
-                continuation.yield(.error(error))
+                sink.yield(.error(error))
             case RD_KAFKA_EVENT_STATS:
                 guard let json = rd_kafka_event_stats(event) else { break }
                 let bytes = Array(UnsafeRawBufferPointer(start: json, count: strlen(json)))
                 if let statistics = KafkaConsumerStatistics(json: bytes) {
-                    continuation.yield(.statistics(statistics))
+                    sink.yield(.statistics(statistics))
                 }
             default:
                 logger.debug(
@@ -238,12 +239,12 @@ final class ConsumerPollLoop: Sendable {
             }
             confined.withLock { $0.everAssigned = true }
             logger.debug("kafka partitions assigned", metadata: ["kafka.partitions": "\(partitions)"])
-            continuation.yield(.partitionsAssigned(partitions))
+            sink.yield(.partitionsAssigned(partitions))
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             defer { pauses.reset(partitions, client: client, clearLibrdkafkaPause: false) }
             if rd_kafka_assignment_lost(client) != 0 {
                 logger.debug("kafka partitions lost", metadata: ["kafka.partitions": "\(partitions)"])
-                continuation.yield(.partitionsLost(partitions))
+                sink.yield(.partitionsLost(partitions))
             } else {
                 revoke(client: client, partitions: partitions)
             }
@@ -263,7 +264,7 @@ final class ConsumerPollLoop: Sendable {
     private func revoke(client: OpaquePointer, partitions: [KafkaTopicPartition]) {
         logger.debug("kafka partitions revoked", metadata: ["kafka.partitions": "\(partitions)"])
         let revocation = KafkaRevocation(partitions: partitions)
-        guard case .enqueued = continuation.yield(.partitionsRevoked(partitions, revocation)) else {
+        guard sink.yield(.partitionsRevoked(partitions, revocation)) else {
             return  // nobody reads events any more: nothing to wait for
         }
         let stamp = { self.lastPollNanoseconds.store(self.nanosecondsSinceBase() + 1, ordering: .relaxed) }
@@ -287,7 +288,7 @@ final class ConsumerPollLoop: Sendable {
 
     private func report(_ error: KafkaError, _ operation: String) {
         logger.error("kafka \(operation) failed", metadata: ["kafka.error": "\(error)"])
-        continuation.yield(.error(error))
+        sink.yield(.error(error))
     }
 
     // MARK: - Shutdown
@@ -332,7 +333,7 @@ final class ConsumerPollLoop: Sendable {
             client.handle.destroy()
         }
         logger.debug("kafka consumer closed")
-        continuation.finish()
+        sink.finish()
         let waiters = closeWaiters.withLock { state in
             state.isDone = true
             defer { state.waiters = [] }

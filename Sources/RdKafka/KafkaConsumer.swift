@@ -14,11 +14,13 @@ import Synchronization
 /// - Important: always call ``close(timeout:)``: the poll thread owns the client and runs until then (dropping the last
 ///   reference does not stop it).
 public final class KafkaConsumer: Sendable {
-    /// Everything the consumer reports, in order. The stream is unbounded and ends after ``close(timeout:)``.
+    /// Everything the consumer reports, in order: a sequence with one reader, bounded by
+    /// ``KafkaConsumerConfiguration/maximumHandoffBytes`` (see ``KafkaConsumerEvents``). It ends after
+    /// ``close(timeout:)``.
     ///
     /// - Important: read it continuously: a ``KafkaConsumerEvent/partitionsRevoked(_:_:)`` holds the poll thread
     ///   until finished (bounded by ``KafkaConsumerConfiguration/revocationTimeout``), including during ``close(timeout:)``.
-    public let events: AsyncStream<KafkaConsumerEvent>
+    public let events: KafkaConsumerEvents
 
     private let configuration: KafkaConsumerConfiguration
     private let logger: Logger
@@ -39,9 +41,9 @@ public final class KafkaConsumer: Sendable {
         var logger = logger
         logger[metadataKey: "kafka.group"] = "\(configuration.groupID)"
         self.logger = logger
-        let (stream, continuation) = AsyncStream.makeStream(of: KafkaConsumerEvent.self, bufferingPolicy: .unbounded)
-        self.events = stream
-        let loop = ConsumerPollLoop(configuration: configuration, logger: logger, continuation: continuation)
+        let (events, sink) = ConsumerEventSink.make(limit: configuration.maximumHandoffBytes)
+        self.events = events
+        let loop = ConsumerPollLoop(configuration: configuration, logger: logger, sink: sink)
         self.loop = loop
         let eventMask = RD_KAFKA_EVENT_LOG | RD_KAFKA_EVENT_ERROR | RD_KAFKA_EVENT_STATS
         let handle = try RDKafkaHandle.make(
@@ -200,21 +202,8 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
-    /// Reports records of ``events`` as taken by the layer above, so that fetching can go on (see
-    /// ``KafkaConsumerConfiguration/maximumHandoffBytes``). Call it once for every `.records` event, after handling it.
-    public func recordsTaken(_ records: [KafkaRecord]) {
-        recordsTaken(bytes: Self.handoffBytes(of: records))
-    }
-
-    /// ``recordsTaken(_:)`` given ``handoffBytes(of:)`` of the records, for a caller that consumes them first.
-    public func recordsTaken(bytes: Int) {
-        loop.handoff.taken(bytes: bytes)
-    }
-
-    /// The bytes `records` count for in the handoff bound (their keys and values).
-    public static func handoffBytes(of records: [KafkaRecord]) -> Int {
-        records.reduce(0) { $0 + HandoffControl.size(of: $1) }
-    }
+    /// The bytes of records (keys and values) handed over on ``events`` and not yet taken by its reader.
+    public var handoffBufferedBytes: Int { loop.handoff.bufferedBytes }
 
     // MARK: - Offsets
 

@@ -38,12 +38,11 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var autoOffsetReset: String = "earliest"
     /// The most records one ``KafkaConsumerEvent/records(_:)`` event carries. Default: 1000.
     public var maximumRecordsPerEvent: Int = 1000
-    /// The most bytes (keys + values) of records handed over on ``KafkaConsumer/events`` and not yet reported taken
-    /// with ``KafkaConsumer/recordsTaken(_:)``: above it, the poll loop pauses the assigned partitions (polling goes
-    /// on) until the layer above has taken enough to be back under half of it; the pause purges what librdkafka
-    /// pre-fetched for them, which is fetched again on resume. `nil` means no bound, for callers that never report
-    /// taken records. Default: nil.
-    public var maximumHandoffBytes: Int? = nil
+    /// The most bytes (keys + values) of records handed over on ``KafkaConsumer/events`` and not yet taken by its
+    /// reader: above it, the poll loop pauses the assigned partitions (polling goes on) until the reader has taken
+    /// enough to be back at half of it; the pause purges what librdkafka pre-fetched for them, which is fetched
+    /// again on resume. `nil` means no bound. Default: 8 MiB.
+    public var maximumHandoffBytes: Int? = 8_388_608
     /// How long the poll thread waits in `rd_kafka_consumer_poll` when idle. Default: 100 ms.
     public var pollTimeout: Duration = .milliseconds(100)
     /// With ``AssignmentStrategy/cooperativeSticky``: how long ``KafkaConsumer/close()`` keeps polling for the first

@@ -5,7 +5,7 @@ import Synchronization
 /// librdkafka's fetcher.
 ///
 /// The layer above pauses partitions for its own backpressure (``KafkaConsumer/pause(_:)``); the poll loop pauses the
-/// other assigned partitions while too many records are handed over and not yet taken (``HandoffControl``). A
+/// other assigned partitions while too many records are handed over and not yet taken (``HandoffLevel``). A
 /// partition fetches again only once neither holds it.
 ///
 /// Why resuming seeks: in librdkafka 2.0.2 a paused partition gets an infinite fetch backoff, and a resume does not

@@ -316,18 +316,32 @@ def count_calls(base, docs):
 def print_call_sites(recorded):
     """The callers of each probed function, per document: the frame above the probe, and above that when the caller
     is an outlined copy or destroy (`...WOc`, `...WOh`: the value witness of the type being copied) or an array's."""
-    script = subprocess.run(["perf", "script", "-i", recorded, "-F", "event,ip,sym"], capture_output=True, text=True).stdout
+    # Streamed: a recording of 50,000 documents is over a gigabyte of text.
+    script = subprocess.Popen(["perf", "script", "-i", recorded, "-F", "event,ip,sym"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
     sites = {}
-    for sample in script.split("\n\n"):
-        lines = [line.split() for line in sample.strip().splitlines() if line.strip()]
+
+    def tally(sample):
+        lines = [line.split() for line in sample if line.strip()]
         if len(lines) < 3 or not lines[0]:
-            continue
+            return
         event = lines[0][-1].rstrip(":").split(":")[-1]
         frames = [line[-1] for line in lines[1:] if len(line) >= 2]
         caller = frames[1] if len(frames) > 1 else "?"
         if (caller.endswith(("WOc", "WOh", "wcp", "wxx")) or "arrayDestroy" in caller) and len(frames) > 2:
             caller += " <- " + frames[2]
         sites[(event, caller)] = sites.get((event, caller), 0) + 1
+
+    sample = []
+    for line in script.stdout:
+        if line.strip():
+            sample.append(line)
+        elif sample:
+            tally(sample)
+            sample = []
+    if sample:
+        tally(sample)
+    script.wait()
     totals = {}
     for (event, _), count in sites.items():
         totals[event] = totals.get(event, 0) + count

@@ -98,20 +98,26 @@ public struct KafkaConnectionHealth: Sendable {
         case .error(let error):
             return observe(error, now: now)
         case .records, .partitionsAssigned:
-            guard let cause = failingCause else { return nil }
-            failingCause = nil
-            lastLine = [:]
-            suppressed = [:]
-            return Report(
-                level: .notice,
-                message: "Kafka connection works again",
-                cause: cause,
-                metadata: ["kafka.cause": "\(cause.rawValue)"],
-                systemdStatus: "running: Kafka connection restored"
-            )
+            return observeConnected()
         default:
             return nil
         }
+    }
+
+    /// Records arrived or partitions were assigned: after a permanent failure, the `.notice` report that the
+    /// connection works again (see ``observe(_:now:)``).
+    public mutating func observeConnected() -> Report? {
+        guard let cause = failingCause else { return nil }
+        failingCause = nil
+        lastLine = [:]
+        suppressed = [:]
+        return Report(
+            level: .notice,
+            message: "Kafka connection works again",
+            cause: cause,
+            metadata: ["kafka.cause": "\(cause.rawValue)"],
+            systemdStatus: "running: Kafka connection restored"
+        )
     }
 
     /// Feeds one error (see ``observe(_:now:)``).

@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 import BridgeCore
 import Foundation
 import Kuzzle
@@ -109,12 +110,7 @@ actor BridgePipeline {
         let maximumWait = configuration.batching.maximumWait
         do {
             try await withThrowingDiscardingTaskGroup { group in
-                let consumer = self.consumer
                 let continuation = inboxContinuation
-                group.addTask {
-                    for await event in consumer.events { continuation.yield(.kafka(consume event)) }
-                    continuation.yield(.consumerFinished)
-                }
                 group.addTask { [tickReplies] in
                     // Wakes at the earliest core deadline, and at least every quarter of max_wait (at most 50 ms).
                     // The deadline comes with the answer to the previous tick, never from before it was handled.
@@ -129,7 +125,9 @@ actor BridgePipeline {
                         reply = next
                     }
                 }
-                for await input in inbox {
+                // The consumer's events are taken from its bounded sequence only as this loop reads them (merge
+                // pulls on demand), so its hand-over bound counts what waits for this loop.
+                for await input in merge(inbox, ConsumerInputs(events: consumer.events)) {
                     try handle(consume input)
                     perform(group: &group)
                     if finished {
@@ -168,6 +166,10 @@ actor BridgePipeline {
     private func handle(_ input: consuming PipelineInput) throws {
         let now = ContinuousClock.now
         switch consume input {
+        case .records(let handed):
+            if let report = connectionHealth.observeConnected() { log(report) }
+            var records = handed.take()
+            receive(&records, now: now)
         case .kafka(let event):
             try handle(consume event, now: now)
         case .consumerFinished:
@@ -203,30 +205,10 @@ actor BridgePipeline {
     }
 
     private func handle(_ event: consuming KafkaConsumerEvent, now: ContinuousClock.Instant) throws {
-        if let report = connectionHealth.observe(event, now: now) {
-            logger.log(level: report.level, "\(report.message)", metadata: report.metadata)
-            if let status = report.systemdStatus { hooks.status(status) }
-        }
+        if let report = connectionHealth.observe(event, now: now) { log(report) }
         switch consume event {
         case .records(var records):
-            let handedOver = KafkaConsumer.handoffBytes(of: records)
-            defer { consumer.recordsTaken(bytes: handedOver) }
-            guard !core.isStopping else { return }
-            let wallClock = Self.wallClockMilliseconds()
-            // Each record is moved out of the array (swapped with an empty record, which holds no storage), not
-            // copied: a copy would retain and later release its topic, key, value and headers.
-            // The routing is looked up when the topic changes and passed down borrowed (reading it from the
-            // actor's property for each record copied it).
-            var routing = lastRouting
-            defer { lastRouting = routing }
-            for index in records.indices {
-                var record = KafkaRecord.empty
-                swap(&record, &records[index])
-                if record.topic != routing.topic {
-                    routing = (record.topic, configuration.routing(forTopic: record.topic))
-                }
-                intake(consume record, routing: routing.routing, now: now, wallClockMilliseconds: wallClock)
-            }
+            receive(&records, now: now)  // records come as ``PipelineInput/records(_:)``; kept for completeness
         case .partitionsAssigned(let partitions):
             core.assigned(partitions.map(TopicPartition.init), now: now, into: &actions)
         case .partitionsRevoked(let partitions, let revocation):
@@ -249,6 +231,32 @@ actor BridgePipeline {
             if KafkaConnectionHealth.cause(of: error) == nil {
                 logger.warning("Kafka error (librdkafka retries it)", error: error)
             }
+        }
+    }
+
+    private func log(_ report: KafkaConnectionHealth.Report) {
+        logger.log(level: report.level, "\(report.message)", metadata: report.metadata)
+        if let status = report.systemdStatus { hooks.status(status) }
+    }
+
+    /// Hands one poll's records to the core, moving them out of `records` (none once stopping: they are read again
+    /// after a restart).
+    private func receive(_ records: inout [KafkaRecord], now: ContinuousClock.Instant) {
+        guard !core.isStopping else { return }
+        let wallClock = Self.wallClockMilliseconds()
+        // Each record is moved out of the array (swapped with an empty record, which holds no storage), not
+        // copied: a copy would retain and later release its topic, key, value and headers.
+        // The routing is looked up when the topic changes and passed down borrowed (reading it from the
+        // actor's property for each record copied it).
+        var routing = lastRouting
+        defer { lastRouting = routing }
+        for index in records.indices {
+            var record = KafkaRecord.empty
+            swap(&record, &records[index])
+            if record.topic != routing.topic {
+                routing = (record.topic, configuration.routing(forTopic: record.topic))
+            }
+            intake(consume record, routing: routing.routing, now: now, wallClockMilliseconds: wallClock)
         }
     }
 

@@ -3,7 +3,9 @@ import RdKafka
 
 /// Everything the pipeline's owner loop reacts to, in the order it arrives.
 enum PipelineInput: Sendable {
-    /// An event from the Kafka consumer (records, rebalances, statistics, errors).
+    /// Records from the Kafka consumer (one poll's worth).
+    case records(HandedRecords)
+    /// Any other event from the Kafka consumer (rebalances, statistics, errors).
     case kafka(KafkaConsumerEvent)
     /// The consumer's event stream ended (the consumer was closed).
     case consumerFinished
