@@ -82,6 +82,9 @@ public struct BatchWritePlan: Sendable {
     private var refused: [Bool]
     /// Positions sent with an earlier version than their operation (index into the versions, newest = 0 = operation).
     private var fallbacks: [Int: (depth: Int, event: DocumentEvent)] = [:]
+    /// The versions each position's operation replaced, oldest first, grouped once at the first refusal (looking
+    /// them up per refused position was quadratic).
+    private var replacedVersions: [Int: [DocumentEvent]]?
     private var delayBeforeNext: Duration = .zero
     private var targetToCreate = false
     private var pendingMissingTarget: WriteRefusal?
@@ -336,12 +339,16 @@ public struct BatchWritePlan: Sendable {
         rejections.append(Rejection(position: position, event: event(at: position), refusal: refusal))
         written[position] = false
         let depth = (fallbacks[position]?.depth ?? 0) + 1
-        let versions = batch.versions(at: position)
-        guard depth < versions.count else {
+        if replacedVersions == nil {
+            replacedVersions = Dictionary(grouping: batch.supersededEvents, by: \.position)
+                .mapValues { $0.map(\.event) }
+        }
+        let replaced = replacedVersions?[position] ?? []
+        guard depth <= replaced.count else {
             refused[position] = true
             return false
         }
-        fallbacks[position] = (depth, versions[versions.count - 1 - depth])
+        fallbacks[position] = (depth, replaced[replaced.count - depth])
         return true
     }
 }

@@ -38,14 +38,14 @@ final class ConsumerPollLoop: Sendable {
     var handoff: HandoffLevel { sink.level }
     /// Who paused which partition (the layer above, or the handoff bound), and where resumed partitions continue.
     let pauses = PartitionPauses()
-    /// Async commits waiting for their result, by the id passed as commit opaque (see ``PendingCommits``).
-    let pendingCommits = Mutex(PendingCommits())
+    /// Commits waiting for their result, by the id passed as the commit's opaque.
+    let pendingCommits = PendingWaiters<Void>()
     /// Poll-thread state, in a lock only so the type is checked `Sendable` (it is uncontended).
     /// `lastTopic` is the name of the last record's topic, reused while records keep coming from that topic (a name
     /// over 15 bytes would otherwise cost one allocation per record).
     private let confined = Mutex<(pending: [KafkaRecord], everAssigned: Bool, lastTopic: String)>(([], false, ""))
     /// Callers of ``KafkaConsumer/close()`` waiting for the end of the shutdown.
-    private let closeWaiters = Mutex<(isDone: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let shutdownDone = CompletionSignal()
 
     init(
         configuration: KafkaConsumerConfiguration,
@@ -212,8 +212,7 @@ final class ConsumerPollLoop: Sendable {
             {
                 result = .failure(.librdkafka(failed.error, message: "commit of \(failed.partition) failed"))
             }
-            let waiter = pendingCommits.withLock { $0.waiting.removeValue(forKey: id) }
-            waiter?.resume(returning: result)
+            pendingCommits.take(id)?.resume(returning: result)
         }
     }
 
@@ -311,11 +310,7 @@ final class ConsumerPollLoop: Sendable {
         client.gate.close()
         client.gate.waitUntilIdle()
         serveCommitQueue(client: client, timeout: 0)
-        let abandoned = pendingCommits.withLock { state in
-            defer { state = PendingCommits(nextID: state.nextID) }
-            return Array(state.waiting.values)
-        }
-        for waiter in abandoned { waiter.resume(returning: .failure(.closed("commit: the consumer closed first"))) }
+        pendingCommits.failAll(with: .closed("commit: the consumer closed first"))
         rd_kafka_queue_destroy(client.commitQueue)
         rd_kafka_queue_destroy(client.mainQueue)
         if mustWaitForAssignment && !everAssigned {
@@ -334,12 +329,7 @@ final class ConsumerPollLoop: Sendable {
         }
         logger.debug("kafka consumer closed")
         sink.finish()
-        let waiters = closeWaiters.withLock { state in
-            state.isDone = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
+        shutdownDone.complete()
     }
 
     private var everAssigned: Bool { confined.withLock { $0.everAssigned } }
@@ -386,55 +376,9 @@ final class ConsumerPollLoop: Sendable {
         return true
     }
 
-    /// Registers the waiter of commit `id` (reserved by ``PendingCommits/reserve()``); returns `false` when the wait
-    /// was abandoned first (timeout or cancellation), in which case the caller must not queue the commit.
-    func registerCommit(_ id: UInt, _ waiter: CheckedContinuation<Result<Void, KafkaError>, Never>) -> Bool {
-        pendingCommits.withLock { state in
-            guard state.reserved.remove(id) != nil else { return false }
-            state.waiting[id] = waiter
-            return true
-        }
-    }
-
-    /// Ends the wait for commit `id` with `error` (timeout, cancellation, or librdkafka refusing it); does nothing
-    /// once its answer was served. The commit's answer, if it comes later, is dropped.
-    /// - Returns: Whether a registered waiter was resumed.
-    @discardableResult
-    func abandonCommit(_ id: UInt, with error: KafkaError) -> Bool {
-        let waiter = pendingCommits.withLock { state in
-            state.reserved.remove(id)
-            return state.waiting.removeValue(forKey: id)
-        }
-        waiter?.resume(returning: .failure(error))
-        return waiter != nil
-    }
-
     /// Suspends until the shutdown has finished (returns at once if it already has).
     func waitUntilClosed() async {
-        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-            let isDone = closeWaiters.withLock { state -> Bool in
-                if !state.isDone { state.waiters.append(waiter) }
-                return state.isDone
-            }
-            if isDone { waiter.resume() }
-        }
-    }
-}
-
-/// The commits queued with `rd_kafka_commit_queue` whose callers wait for the answer.
-struct PendingCommits {
-    /// The next id to hand out (the commit's opaque).
-    var nextID: UInt = 1
-    /// Ids handed out whose waiter is not registered yet (an id abandoned in between leaves this set).
-    var reserved: Set<UInt> = []
-    /// Registered waiters, by id.
-    var waiting: [UInt: CheckedContinuation<Result<Void, KafkaError>, Never>] = [:]
-
-    /// Hands out a new id.
-    mutating func reserve() -> UInt {
-        defer { nextID += 1 }
-        reserved.insert(nextID)
-        return nextID
+        await shutdownDone.wait()
     }
 }
 

@@ -254,11 +254,12 @@ public final class KafkaConsumer: Sendable {
         guard !offsets.isEmpty else { return }
         let loop = self.loop
         let client = self.client
-        let id = loop.pendingCommits.withLock { $0.reserve() }
+        let commits = loop.pendingCommits
+        let id = commits.reserve()
         let timer = timeout.map { timeout in
             Task {
                 try await Task.sleep(for: timeout)
-                loop.abandonCommit(
+                commits.abandon(
                     id,
                     with: KafkaError(
                         kind: .timedOut,
@@ -273,7 +274,7 @@ public final class KafkaConsumer: Sendable {
             await withCheckedContinuation { (waiter: CheckedContinuation<Result<Void, KafkaError>, Never>) in
                 do throws(KafkaError) {
                     try client.gate.withHandle(operation) { () throws(KafkaError) in
-                        guard loop.registerCommit(id, waiter) else { throw KafkaError.cancelledWait(operation) }
+                        guard commits.register(id, waiter) else { throw KafkaError.cancelledWait(operation) }
                         try RDKafkaTopicPartitionList.withList(offsets.keys, offsets: offsets) {
                             list throws(KafkaError) in
                             let err = rd_kafka_commit_queue(
@@ -284,17 +285,17 @@ public final class KafkaConsumer: Sendable {
                                 UnsafeMutableRawPointer(bitPattern: id)
                             )
                             if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                                loop.abandonCommit(id, with: KafkaError.librdkafka(err))
+                                commits.abandon(id, with: KafkaError.librdkafka(err))
                             }
                         }
                     }
                 } catch {
                     // Exactly one resume: through the registration if the waiter was registered, else here.
-                    if !loop.abandonCommit(id, with: error) { waiter.resume(returning: .failure(error)) }
+                    if !commits.abandon(id, with: error) { waiter.resume(returning: .failure(error)) }
                 }
             }
         } onCancel: {
-            loop.abandonCommit(id, with: KafkaError.cancelledWait(operation))
+            commits.abandon(id, with: KafkaError.cancelledWait(operation))
         }
         try result.get()
     }

@@ -53,16 +53,16 @@ public final class KafkaProducer: Sendable {
         value: [UInt8]?,
         headers: [KafkaHeader] = []
     ) async throws(KafkaError) -> Delivery {
-        let state = self.state
-        let id = state.reserve()
+        let sends = state.sends
+        let id = sends.reserve()
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (waiter: CheckedContinuation<Result<Delivery, KafkaError>, Never>) in
                 do throws(KafkaError) {
                     try client.gate.withHandle("send") { () throws(KafkaError) in
-                        guard state.register(id, waiter) else { throw KafkaError.cancelledWait("send") }
+                        guard sends.register(id, waiter) else { throw KafkaError.cancelledWait("send") }
                         let err = produce(topic: topic, key: key, value: value, headers: headers, id: id)
                         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                            state.abandon(
+                            sends.abandon(
                                 id,
                                 with: KafkaError.librdkafka(
                                     err,
@@ -73,11 +73,11 @@ public final class KafkaProducer: Sendable {
                     }
                 } catch {
                     // Exactly one resume: through the registration if the waiter was registered, else here.
-                    if !state.abandon(id, with: error) { waiter.resume(returning: .failure(error)) }
+                    if !sends.abandon(id, with: error) { waiter.resume(returning: .failure(error)) }
                 }
             }
         } onCancel: {
-            state.abandon(id, with: KafkaError.cancelledWait("send"))
+            sends.abandon(id, with: KafkaError.cancelledWait("send"))
         }
         return try result.get()
     }

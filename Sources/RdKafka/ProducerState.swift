@@ -23,53 +23,12 @@ final class ProducerClient: @unchecked Sendable {
 final class ProducerState: Sendable {
     let logger: Logger
     let stopRequested = Atomic<Bool>(false)
-    private let waiting = Mutex<
-        (
-            nextID: UInt, reserved: Set<UInt>,
-            byID: [UInt: CheckedContinuation<Result<KafkaProducer.Delivery, KafkaError>, Never>]
-        )
-    >((1, [], [:]))
-    private let closed = Mutex<(isDone: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    /// Sends waiting for their delivery report, by the id passed as the message's opaque.
+    let sends = PendingWaiters<KafkaProducer.Delivery>()
+    private let shutdownDone = CompletionSignal()
 
     init(logger: Logger) {
         self.logger = logger
-    }
-
-    /// Hands out the id of a new send (it goes to librdkafka as the message opaque).
-    func reserve() -> UInt {
-        waiting.withLock { state in
-            defer { state.nextID += 1 }
-            state.reserved.insert(state.nextID)
-            return state.nextID
-        }
-    }
-
-    /// Registers the waiter of send `id`; returns `false` when the send was abandoned first (then do not produce).
-    func register(_ id: UInt, _ waiter: CheckedContinuation<Result<KafkaProducer.Delivery, KafkaError>, Never>) -> Bool
-    {
-        waiting.withLock { state in
-            guard state.reserved.remove(id) != nil else { return false }
-            state.byID[id] = waiter
-            return true
-        }
-    }
-
-    /// Ends the wait of send `id` with `error` (cancellation, or librdkafka refusing the message); a delivery report
-    /// that comes later is dropped.
-    /// - Returns: Whether a registered waiter was resumed.
-    @discardableResult
-    func abandon(_ id: UInt, with error: KafkaError) -> Bool {
-        let waiter = waiting.withLock { state in
-            state.reserved.remove(id)
-            return state.byID.removeValue(forKey: id)
-        }
-        waiter?.resume(returning: .failure(error))
-        return waiter != nil
-    }
-
-    /// Removes and returns a registered send.
-    func take(_ id: UInt) -> CheckedContinuation<Result<KafkaProducer.Delivery, KafkaError>, Never>? {
-        waiting.withLock { $0.byID.removeValue(forKey: id) }
     }
 
     /// The delivery thread: serve the main queue until stopped, then free everything.
@@ -91,17 +50,8 @@ final class ProducerState: Sendable {
         serve(client: client, timeout: 100)
         rd_kafka_queue_destroy(client.mainQueue)
         client.handle.destroy()
-        let abandoned = waiting.withLock { state in
-            defer { (state.byID, state.reserved) = ([:], []) }
-            return Array(state.byID.values)
-        }
-        for waiter in abandoned { waiter.resume(returning: .failure(.closed("send: the producer closed first"))) }
-        let waiters = closed.withLock { state in
-            state.isDone = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
+        sends.failAll(with: .closed("send: the producer closed first"))
+        shutdownDone.complete()
     }
 
     private func serve(client: ProducerClient, timeout: Int32) {
@@ -118,7 +68,7 @@ final class ProducerState: Sendable {
                         err == RD_KAFKA_RESP_ERR_NO_ERROR
                         ? .success((message.pointee.partition, message.pointee.offset))
                         : .failure(.librdkafka(err))
-                    take(id)?.resume(returning: result)
+                    sends.take(id)?.resume(returning: result)
                 }
             case RD_KAFKA_EVENT_LOG:
                 LibrdkafkaLog.forward(logEvent: event, to: logger)
@@ -137,12 +87,6 @@ final class ProducerState: Sendable {
 
     /// Suspends until the delivery thread has freed everything.
     func waitUntilClosed() async {
-        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-            let isDone = closed.withLock { state -> Bool in
-                if !state.isDone { state.waiters.append(waiter) }
-                return state.isDone
-            }
-            if isDone { waiter.resume() }
-        }
+        await shutdownDone.wait()
     }
 }
