@@ -98,6 +98,7 @@ let package = Package(
             name: "KuzzleBridge",
             dependencies: [
                 "RdKafka",
+                "JSONScan",
                 "BridgeCore",
                 "Kuzzle",
                 .product(name: "Logging", package: "swift-log"),
@@ -153,7 +154,7 @@ let package = Package(
         // wrappers, producing test data, the daemon configuration writer.
         .target(
             name: "TestSupport",
-            dependencies: ["RdKafka", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["RdKafka", "BridgeCore", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             swiftSettings: strictSettings
         ),

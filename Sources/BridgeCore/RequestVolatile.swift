@@ -1,3 +1,5 @@
+import JSONScan
+
 /// The `X-Kuzzle-Volatile` object of a write request (realtime.md §1): which bridge instance sent it and which Kafka
 /// events it carries, so that a subscriber can recognise a replay (the same offsets notified again).
 ///
@@ -57,24 +59,6 @@ public enum RequestVolatile {
     /// as `\\uXXXX`): header values must stay on one line.
     @usableFromInline
     static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case let ascii where ascii.value >= 0x20 && ascii.value < 0x7F:
-                result.unicodeScalars.append(ascii)
-            default:
-                // Control characters and everything beyond ASCII: header values stay plain ASCII.
-                for unit in String(scalar).utf16 {
-                    let hex = String(unit, radix: 16)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                }
-            }
-        }
-        return result + "\""
+        JSONStringLiteral.quoted(text, asciiOnly: true)
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import JSONScan
@@ -19,7 +20,7 @@ import Testing
                 if stops(byte) { #expect(found.trailingZeroBitCount / 8 == lane, "byte \(byte) in lane \(lane)") }
             }
         }
-        var random = SplitMix64(seed: 7)
+        var random = SeededGenerator(seed: 7)
         for _ in 0..<100_000 {
             let bytes = (0..<8).map { _ in
                 Bool.random(using: &random)

@@ -1,18 +1,5 @@
-/// SplitMix64: a tiny, fast, seeded generator, so that every run of a randomized test sees the same sequence.
-public struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
+import BridgeCore
 
-    /// Creates a generator; equal seeds give equal sequences.
-    public init(seed: UInt64) {
-        state = seed
-    }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
+/// The seeded generator of every randomized test: the core's own SplitMix64, so that every run of a test sees the same
+/// sequence.
+public typealias SeededGenerator = SplitMix64

@@ -1,3 +1,5 @@
+import JSONScan
+
 /// Why a configuration could not be loaded: every case names the key path it concerns (e.g. `batching.max_wait`),
 /// so one line on stderr tells the operator what to fix.
 public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -50,24 +52,6 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
 
     /// Quotes a value for an error message, escaping quotes and control characters and shortening long values.
     static func quoted(_ value: String) -> String {
-        var text = value
-        if text.count > 200 { text = String(text.prefix(200)) + "…" }
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    result += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
+        JSONStringLiteral.quoted(value.count > 200 ? String(value.prefix(200)) + "…" : value)
     }
 }

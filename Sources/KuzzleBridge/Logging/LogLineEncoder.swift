@@ -1,3 +1,4 @@
+import JSONScan
 import Logging
 
 /// One event ready to be written.
@@ -141,23 +142,8 @@ enum LogLineEncoder {
     /// Escapes `"`, `\`, and control characters the way both JSON and logfmt readers understand.
     private static func escaped(_ text: String) -> String {
         var result = ""
-        result.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
+        result.reserveCapacity(text.utf8.count)
+        JSONStringLiteral.appendEscaped(text, to: &result)
         return result
     }
 }
