@@ -141,7 +141,7 @@ extension EventRouter {
                 if top != UInt8(ascii: "{") {
                     let valueStart = scanner.position
                     try DebeziumScanning.skip(&scanner, field: "value")
-                    try expectEndOfChange(&scanner)
+                    try expectEnd(&scanner)
                     guard top == UInt8(ascii: "n") else {
                         throw RoutingProblem(
                             .notAnObject,
@@ -158,24 +158,13 @@ extension EventRouter {
                 } else {
                     change = try scanEnvelope(&scanner)
                 }
-                try expectEndOfChange(&scanner)
+                try expectEnd(&scanner)
                 return .success(change)
             } catch {
                 return .failure(error)
             }
         }
         return try result.get()
-    }
-
-    private func expectEndOfChange(_ scanner: inout JSONScanner) throws(RoutingProblem) {
-        guard scanner.isAtEnd() else {
-            throw RoutingProblem(
-                .malformedJSON,
-                "value",
-                "unexpected data after the JSON value",
-                position: scanner.position
-            )
-        }
     }
 
     /// The change envelope, bare or inside `{"schema","payload"}`.

@@ -47,7 +47,8 @@ extension EventRouter {
         return fields
     }
 
-    private func expectEnd(_ scanner: inout JSONScanner) throws(RoutingProblem) {
+    /// Throws unless the scanner is past the whole value (trailing whitespace only).
+    func expectEnd(_ scanner: inout JSONScanner) throws(RoutingProblem) {
         guard scanner.isAtEnd() else {
             throw RoutingProblem(
                 .malformedJSON,

@@ -173,11 +173,11 @@ final class ConsumerPollLoop: Sendable {
             case RD_KAFKA_EVENT_LOG:
                 LibrdkafkaLog.forward(logEvent: event, to: logger)
             case RD_KAFKA_EVENT_ERROR:
-                let error = LibrdkafkaLog.error(fromErrorEvent: event, client: client.handle.pointer)
-                logger.log(
-                    level: error.isFatal ? .critical : .warning,
-                    "kafka consumer error",
-                    metadata: ["kafka.error": "\(error)"]
+                let error = LibrdkafkaLog.logError(
+                    fromErrorEvent: event,
+                    client: client.handle.pointer,
+                    role: "consumer",
+                    to: logger
                 )
                 sink.yield(.error(error))
             case RD_KAFKA_EVENT_STATS:

@@ -73,11 +73,11 @@ final class ProducerState: Sendable {
             case RD_KAFKA_EVENT_LOG:
                 LibrdkafkaLog.forward(logEvent: event, to: logger)
             case RD_KAFKA_EVENT_ERROR:
-                let error = LibrdkafkaLog.error(fromErrorEvent: event, client: client.handle.pointer)
-                logger.log(
-                    level: error.isFatal ? .critical : .warning,
-                    "kafka producer error",
-                    metadata: ["kafka.error": "\(error)"]
+                LibrdkafkaLog.logError(
+                    fromErrorEvent: event,
+                    client: client.handle.pointer,
+                    role: "producer",
+                    to: logger
                 )
             default:
                 break

@@ -42,4 +42,22 @@ enum LibrdkafkaLog {
         error.isRetriable = false
         return error
     }
+
+    /// Logs the error carried by an `RD_KAFKA_EVENT_ERROR` event (critical when fatal, else a warning: librdkafka
+    /// retries it) as `kafka <role> error`, and returns it.
+    @discardableResult
+    static func logError(
+        fromErrorEvent event: OpaquePointer,
+        client: OpaquePointer,
+        role: String,
+        to logger: Logger
+    ) -> KafkaError {
+        let error = error(fromErrorEvent: event, client: client)
+        logger.log(
+            level: error.isFatal ? .critical : .warning,
+            "kafka \(role) error",
+            metadata: ["kafka.error": "\(error)"]
+        )
+        return error
+    }
 }
