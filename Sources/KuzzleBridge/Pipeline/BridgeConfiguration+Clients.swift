@@ -41,7 +41,7 @@ extension KafkaConsumerConfiguration {
         // A revocation waits for in-flight writes up to the drain timeout; give the consumer a little more.
         revocationTimeout = configuration.shutdown.drainTimeout + .seconds(5)
         maximumPollInterval = max(.seconds(300), configuration.shutdown.drainTimeout * 2 + .seconds(30))
-        // Bound what the poll thread hands over ahead of the pipeline (the pipeline reports what it took).
+        // Bound what the poll thread hands over ahead of the pipeline (the bytes waiting in the consumer's event sequence).
         maximumHandoffBytes = max(2_097_152, configuration.backpressure.maximumBufferedBytes / 4)
         properties = kafka.properties
         suspectPollGap = configuration.leaseGap
