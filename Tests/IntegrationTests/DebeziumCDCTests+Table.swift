@@ -24,19 +24,12 @@ extension IntegrationTests.DebeziumCDCTests {
         await producer.close()
         #expect(ends.count == 4, "the table's keys should spread over the topic's 4 partitions: \(ends)")
 
-        try await StandInHelpers.withStandIn(index: names.index, collections: names.collections) { server in
-            let daemon = try DaemonProcess(
-                name: "bridge",
-                configuration: Self.configuration(
-                    names,
-                    bootstrap: bootstrap,
-                    kuzzleURL: server.baseURL,
-                    format: "debezium",
-                    deadLetters: false
-                )
-            )
-            let probe = try OffsetsProbe(bootstrap: bootstrap, group: names.group, topic: names.topic)
-            try daemon.start()
+        try await Self.withBridge(
+            names,
+            bootstrap: bootstrap,
+            format: "debezium",
+            deadLetters: false
+        ) { server, daemon, probe in
             await ScenarioChecks.expectAllCommitted(probe, ends, daemon: daemon, timeout: .seconds(120))
             try ScenarioChecks.expectFinalState(
                 of: server,
@@ -44,7 +37,6 @@ extension IntegrationTests.DebeziumCDCTests {
                 equals: Self.expectedDocuments(simulation, names: names)
             )
             await ScenarioChecks.expectCleanStop(daemon)
-            await probe.close()
             #expect(!daemon.log.contains("Partition halted"))
         }
     }
@@ -59,20 +51,13 @@ extension IntegrationTests.DebeziumCDCTests {
         await producer.close()
         var random = SeededGenerator(seed: 0xCDC0_0003)
 
-        try await StandInHelpers.withStandIn(index: names.index, collections: names.collections) { server in
-            // No dead-letter topic: nothing of a replayed history may be refused for good.
-            let daemon = try DaemonProcess(
-                name: "bridge",
-                configuration: Self.configuration(
-                    names,
-                    bootstrap: bootstrap,
-                    kuzzleURL: server.baseURL,
-                    format: "debezium",
-                    deadLetters: false
-                )
-            )
-            let probe = try OffsetsProbe(bootstrap: bootstrap, group: names.group, topic: names.topic)
-            try daemon.start()
+        // No dead-letter topic: nothing of a replayed history may be refused for good.
+        try await Self.withBridge(
+            names,
+            bootstrap: bootstrap,
+            format: "debezium",
+            deadLetters: false
+        ) { server, daemon, probe in
             for kill in 1...3 {
                 // Kill once Kuzzle has acknowledged about kill/5 of the operations (replays included), ± 5 %.
                 let fraction = Double(kill) / 5 + Double.random(in: -0.05...0.05, using: &random)
@@ -108,7 +93,6 @@ extension IntegrationTests.DebeziumCDCTests {
                 equals: Self.expectedDocuments(simulation, names: names)
             )
             await ScenarioChecks.expectCleanStop(daemon)
-            await probe.close()
             #expect(!daemon.log.contains("Partition halted"), "a replay halted a partition")
         }
     }

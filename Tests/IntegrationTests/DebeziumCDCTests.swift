@@ -30,6 +30,38 @@ extension IntegrationTests {
             return configuration
         }
 
+        /// Runs `body` with a stand-in, a started daemon routing the scenario's topic as `format`, and a probe of the
+        /// group's committed offsets (closed after `body`).
+        static func withBridge(
+            _ names: ScenarioNames,
+            bootstrap: String,
+            format: String,
+            deadLetters: Bool,
+            _ body: (StandInServer, DaemonProcess, OffsetsProbe) async throws -> Void
+        ) async throws {
+            try await StandInHelpers.withStandIn(index: names.index, collections: names.collections) { server in
+                let daemon = try DaemonProcess(
+                    name: "bridge",
+                    configuration: configuration(
+                        names,
+                        bootstrap: bootstrap,
+                        kuzzleURL: server.baseURL,
+                        format: format,
+                        deadLetters: deadLetters
+                    )
+                )
+                let probe = try OffsetsProbe(bootstrap: bootstrap, group: names.group, topic: names.topic)
+                try daemon.start()
+                do {
+                    try await body(server, daemon, probe)
+                } catch {
+                    await probe.close()
+                    throw error
+                }
+                await probe.close()
+            }
+        }
+
         static func row(_ fields: [String: FieldValue]) -> DocumentBody { fields }
 
         @Test(
@@ -106,19 +138,12 @@ extension IntegrationTests {
                 key("AeJA"): ["amount": .string("AeJA")],
             ]
 
-            try await StandInHelpers.withStandIn(index: names.index, collections: names.collections) { server in
-                let daemon = try DaemonProcess(
-                    name: "bridge",
-                    configuration: Self.configuration(
-                        names,
-                        bootstrap: bootstrap,
-                        kuzzleURL: server.baseURL,
-                        format: "debezium",
-                        deadLetters: true
-                    )
-                )
-                let probe = try OffsetsProbe(bootstrap: bootstrap, group: names.group, topic: names.topic)
-                try daemon.start()
+            try await Self.withBridge(
+                names,
+                bootstrap: bootstrap,
+                format: "debezium",
+                deadLetters: true
+            ) { server, daemon, probe in
                 await ScenarioChecks.expectAllCommitted(probe, ends, daemon: daemon, timeout: .seconds(60))
                 try ScenarioChecks.expectFinalState(of: server, names: names, equals: expected)
                 // The stats line counts the heartbeat and the truncate under the topic's name.
@@ -130,7 +155,6 @@ extension IntegrationTests {
                 }
                 #expect(statsLogged, "no stats line counted the skipped records\n\(daemon.tail())")
                 await ScenarioChecks.expectCleanStop(daemon)
-                await probe.close()
                 for warning in ["Skipping Debezium records that carry no row", "Skipping Debezium truncates"] {
                     let count = daemon.log.components(separatedBy: warning).count - 1
                     #expect(count == 1, "\(warning): one warning per topic, found \(count)")
@@ -187,23 +211,15 @@ extension IntegrationTests {
                     "id": .int(4), "name": .string("jar"),
                 ],
             ]
-            try await StandInHelpers.withStandIn(index: names.index, collections: names.collections) { server in
-                let daemon = try DaemonProcess(
-                    name: "bridge",
-                    configuration: Self.configuration(
-                        names,
-                        bootstrap: bootstrap,
-                        kuzzleURL: server.baseURL,
-                        format: "debezium-unwrapped",
-                        deadLetters: false
-                    )
-                )
-                let probe = try OffsetsProbe(bootstrap: bootstrap, group: names.group, topic: names.topic)
-                try daemon.start()
+            try await Self.withBridge(
+                names,
+                bootstrap: bootstrap,
+                format: "debezium-unwrapped",
+                deadLetters: false
+            ) { server, daemon, probe in
                 await ScenarioChecks.expectAllCommitted(probe, ends, daemon: daemon, timeout: .seconds(60))
                 try ScenarioChecks.expectFinalState(of: server, names: names, equals: expected)
                 await ScenarioChecks.expectCleanStop(daemon)
-                await probe.close()
             }
         }
     }
